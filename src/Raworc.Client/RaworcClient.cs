@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Raworc.Client;
+
+/// <summary>
+/// A typed client for the Raworc REST API v0 (server 0.3.0). One method per API operation, grouped by area in the
+/// partial files beside this one. Every failure surfaces as <see cref="RaworcApiException"/>.
+/// </summary>
+/// <remarks>
+/// Idempotent calls (GET, PUT, DELETE) are retried on network errors and 408/429/502/503/504 with exponential
+/// back-off and jitter, honouring <c>Retry-After</c>; POST and PATCH are never replayed. The configured timeout
+/// bounds the whole call. With a username and password the client logs in on first need and once more on a 401.
+/// </remarks>
+public sealed partial class RaworcClient : IDisposable
+{
+    private static readonly HashSet<int> TransientStatuses = [408, 429, 502, 503, 504];
+
+    private readonly HttpClient _http;
+    private readonly RaworcClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _timeout;
+    private readonly ResiliencePipeline<ApiResponse> _retry;
+    private readonly SemaphoreSlim _loginLock = new(1, 1);
+    private volatile string? _token;
+
+    /// <param name="options">Where and how to connect.</param>
+    /// <param name="logger">Receives one line per call (method, path, status, time) at Debug; never bodies or headers.</param>
+    /// <param name="handler">The HTTP handler; by default one that honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY.</param>
+    public RaworcClient(RaworcClientOptions options, ILogger? logger = null, HttpMessageHandler? handler = null)
+    {
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _token = string.IsNullOrEmpty(options.Token) ? null : options.Token;
+
+        // Relative paths resolve under the base only when it ends in '/'.
+        var baseUri = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");
+        _http = new HttpClient(handler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+        })
+        {
+            BaseAddress = baseUri,
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan, // the Polly timeout bounds each call
+            MaxResponseContentBufferSize = 32 * 1024 * 1024,
+        };
+        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        _http.DefaultRequestHeaders.UserAgent.TryParseAdd(options.UserAgent);
+
+        _timeout = new ResiliencePipelineBuilder().AddTimeout(options.Timeout).Build();
+        _retry = new ResiliencePipelineBuilder<ApiResponse>()
+            .AddRetry(new RetryStrategyOptions<ApiResponse>
+            {
+                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or IOException } => true,
+                    { Result: { } r } => TransientStatuses.Contains(r.Status) && !(r.RetryAfter > options.MaxRetryAfter),
+                    _ => false,
+                }),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
+                OnRetry = args =>
+                {
+                    string why = args.Outcome.Exception is { } e ? e.GetType().Name : $"HTTP {args.Outcome.Result!.Status}";
+                    _logger.LogInformation("Retrying after {Reason} (attempt {Attempt} of {Max}) in {Delay} ms",
+                        why, args.AttemptNumber + 2, options.MaxAttempts, (int)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>The API base URL this client talks to.</summary>
+    public Uri ApiUrl => _options.ApiUrl;
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _loginLock.Dispose();
+    }
+
+    // ---- request helpers used by the per-area files ----
+
+    internal async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken ct, bool authenticated = true)
+    {
+        var response = await ExecuteAsync(HttpMethod.Get, path, null, authenticated, ct).ConfigureAwait(false);
+        return Read(response, responseType, HttpMethod.Get, path);
+    }
+
+    internal async Task<T> SendAsync<TBody, T>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
+        JsonTypeInfo<T> responseType, CancellationToken ct, bool authenticated = true)
+    {
+        var response = await ExecuteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), authenticated, ct).ConfigureAwait(false);
+        return Read(response, responseType, method, path);
+    }
+
+    internal async Task<T> SendAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> responseType, CancellationToken ct)
+    {
+        var response = await ExecuteAsync(method, path, null, true, ct).ConfigureAwait(false);
+        return Read(response, responseType, method, path);
+    }
+
+    /// <summary>A call whose success has no payload: any body is ignored.</summary>
+    internal Task SendAsync(HttpMethod method, string path, CancellationToken ct, bool authenticated = true) =>
+        ExecuteAsync(method, path, null, authenticated, ct);
+
+    /// <summary>A call whose success has no payload: any body is ignored.</summary>
+    internal Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken ct) =>
+        ExecuteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), true, ct);
+
+    /// <summary>Escapes a name or id as exactly one path segment; rejects values that cannot be one.</summary>
+    internal static string Segment(string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new ArgumentException($"The {what} must not be empty.");
+        if (value is "." or "..")
+            throw new ArgumentException($"'{value}' is not a valid {what}.");
+        if (value.Length > MaxSegmentLength)
+            throw new ArgumentException($"The {what} is {value.Length} characters long; the limit is {MaxSegmentLength}.");
+        // EscapeDataString escapes '/', '?', '#', '%' and every non-ASCII character, so the value stays one segment.
+        return Uri.EscapeDataString(value);
+    }
+
+    /// <summary>Longest name or id accepted in a URL path.</summary>
+    public const int MaxSegmentLength = 1024;
+
+    internal static string Query(string path, params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToArray();
+        return present.Length == 0 ? path : $"{path}?{string.Join('&', present)}";
+    }
+
+    // ---- the pipeline ----
+
+    private async Task<ApiResponse> ExecuteAsync(HttpMethod method, string path, byte[]? body, bool authenticated, CancellationToken ct)
+    {
+        string operation = $"{method.Method} {path}";
+        try
+        {
+            return await _timeout.ExecuteAsync(
+                async token => await ExecuteAuthenticatedAsync(method, path, body, authenticated, operation, token).ConfigureAwait(false),
+                ct).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new RaworcApiException(null, RaworcApiException.Codes.Timeout,
+                $"no answer from the Raworc API at {_options.ApiUrl} within {_options.Timeout.TotalSeconds:0.#} s (RAWORC_TIMEOUT)", operation, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new RaworcApiException(null, RaworcApiException.Codes.Network,
+                $"could not reach the Raworc API at {_options.ApiUrl}: {Describe(e)}", operation, e);
+        }
+    }
+
+    private async Task<ApiResponse> ExecuteAuthenticatedAsync(HttpMethod method, string path, byte[]? body, bool authenticated,
+        string operation, CancellationToken ct)
+    {
+        string? token = authenticated ? await GetTokenAsync(operation, ct).ConfigureAwait(false) : null;
+        var response = await SendWithRetriesAsync(method, path, body, token, ct).ConfigureAwait(false);
+
+        // A 401 means the request was not processed, so even a POST may be sent again with a fresh token.
+        if (response.Status == 401 && authenticated && _options.HasCredentials)
+        {
+            token = await RefreshTokenAsync(token, operation, ct).ConfigureAwait(false);
+            response = await SendWithRetriesAsync(method, path, body, token, ct).ConfigureAwait(false);
+        }
+
+        if (!response.IsSuccess)
+            throw RaworcApiException.FromResponse(operation, response);
+        return response;
+    }
+
+    private ValueTask<ApiResponse> SendWithRetriesAsync(HttpMethod method, string path, byte[]? body, string? token, CancellationToken ct)
+    {
+        bool idempotent = method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete;
+        return idempotent
+            ? _retry.ExecuteAsync(static (state, t) => state.self.SendOnceAsync(state.method, state.path, state.body, state.token, t),
+                (self: this, method, path, body, token), ct)
+            : SendOnceAsync(method, path, body, token, ct);
+    }
+
+    private async ValueTask<ApiResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, string? token, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        _logger.LogDebug("{Method} {Path} -> {Status} in {Elapsed} ms", method.Method, path, (int)response.StatusCode,
+            (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new ApiResponse((int)response.StatusCode, bytes, response.Content.Headers.ContentType?.MediaType,
+            ApiResponse.ReadRetryAfter(response.Headers.RetryAfter));
+    }
+
+    private static T Read<T>(ApiResponse response, JsonTypeInfo<T> type, HttpMethod method, string path)
+    {
+        string operation = $"{method.Method} {path}";
+        if (response.Body.Length == 0)
+            throw new RaworcApiException(response.Status, RaworcApiException.Codes.InvalidResponse,
+                $"HTTP {response.Status} with an empty body where JSON was expected", operation);
+        try
+        {
+            return JsonSerializer.Deserialize(response.Body, type)
+                ?? throw new JsonException("the body is the JSON literal null");
+        }
+        catch (JsonException e)
+        {
+            string text = System.Text.Encoding.UTF8.GetString(response.Body).TrimStart();
+            string what = RaworcApiException.LooksLikeHtml(response.ContentType, text)
+                ? "an HTML page instead of JSON (a proxy, gateway or wrong RAWORC_API_URL?)"
+                : $"a body that is not the expected JSON ({e.Message})";
+            throw new RaworcApiException(response.Status, RaworcApiException.Codes.InvalidResponse,
+                $"HTTP {response.Status} with {what}", operation, e);
+        }
+    }
+
+    private static string Describe(Exception e)
+    {
+        // HttpRequestException often says "see inner exception"; the inner one names the real cause.
+        var messages = new List<string>();
+        for (var current = e; current is not null && messages.Count < 3; current = current.InnerException)
+            if (!messages.Any(m => m.Contains(current.Message, StringComparison.Ordinal)))
+                messages.Add(current.Message.TrimEnd('.'));
+        return string.Join(": ", messages);
+    }
+
+    // ---- authentication ----
+
+    private async ValueTask<string> GetTokenAsync(string operation, CancellationToken ct)
+    {
+        if (_token is { } token) return token;
+        if (!_options.HasCredentials)
+            throw new RaworcApiException(null, RaworcApiException.Codes.NotConfigured,
+                "no Raworc credentials are configured: set RAWORC_AUTH_TOKEN, or RAWORC_USERNAME and RAWORC_PASSWORD, or log in with the Raworc CLI (raworc auth)",
+                operation);
+        return await RefreshTokenAsync(null, operation, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Logs in unless another caller already replaced <paramref name="rejected"/> with a newer token.</summary>
+    private async Task<string> RefreshTokenAsync(string? rejected, string operation, CancellationToken ct)
+    {
+        await _loginLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_token is { } current && current != rejected) return current;
+            _logger.LogInformation("Logging in to {ApiUrl} as {User}", _options.ApiUrl, _options.Username);
+            try
+            {
+                var login = await LoginCoreAsync(_options.Username!, _options.Password!, ct).ConfigureAwait(false);
+                _token = login.Token;
+                return login.Token;
+            }
+            catch (RaworcApiException e) when (e.StatusCode == 401)
+            {
+                throw new RaworcApiException(401, e.ErrorCode,
+                    $"logging in as '{_options.Username}' failed ({e.Message}): check RAWORC_USERNAME and RAWORC_PASSWORD", operation, e);
+            }
+        }
+        finally
+        {
+            _loginLock.Release();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Raworc.Client;
+
+/// <summary>A service account, keyed by its name (<see cref="User"/>).</summary>
+public sealed record ServiceAccount(
+    string User, string? Space, string? Description, bool Active,
+    DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt, DateTimeOffset? LastLoginAt);
+
+public sealed record CreateServiceAccountRequest(string User, string Pass, string? Space = null, string? Description = null);
+
+/// <summary>Every field is optional; the API answers 404 when none is given.</summary>
+public sealed record UpdateServiceAccountRequest(string? Space = null, string? Description = null, bool? Active = null);
+
+public sealed record UpdatePasswordRequest(string CurrentPassword, string NewPassword);
+
+public sealed partial class RaworcClient
+{
+    public Task<List<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>
+        GetAsync("service-accounts", RaworcJsonContext.Default.ListServiceAccount, ct);
+
+    public Task<ServiceAccount> CreateServiceAccountAsync(CreateServiceAccountRequest request, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "service-accounts", request, RaworcJsonContext.Default.CreateServiceAccountRequest,
+            RaworcJsonContext.Default.ServiceAccount, ct);
+
+    public async Task<ServiceAccount> GetServiceAccountAsync(string name, CancellationToken ct = default) =>
+        await GetAsync($"service-accounts/{Segment(name, "service account name")}", RaworcJsonContext.Default.ServiceAccount, ct).ConfigureAwait(false);
+
+    public async Task<ServiceAccount> UpdateServiceAccountAsync(string name, UpdateServiceAccountRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Put, $"service-accounts/{Segment(name, "service account name")}", request,
+            RaworcJsonContext.Default.UpdateServiceAccountRequest, RaworcJsonContext.Default.ServiceAccount, ct).ConfigureAwait(false);
+
+    public async Task DeleteServiceAccountAsync(string name, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Delete, $"service-accounts/{Segment(name, "service account name")}", ct).ConfigureAwait(false);
+
+    public async Task UpdateServiceAccountPasswordAsync(string name, UpdatePasswordRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Put, $"service-accounts/{Segment(name, "service account name")}/password", request,
+            RaworcJsonContext.Default.UpdatePasswordRequest, ct).ConfigureAwait(false);
+}

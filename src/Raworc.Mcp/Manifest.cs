@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Raworc.Mcp.Tools;
+
+namespace Raworc.Mcp;
+
+internal sealed record ManifestTool(string Name, string? Title, string Description, string Toolset, bool ReadOnly, bool Destructive);
+
+/// <summary>What <c>raworc-mcp --manifest</c> prints: enough for a registry or an installer to list the server.</summary>
+internal sealed record Manifest(
+    string Name, string Version, string Description, string Transport, string Command, IReadOnlyList<string> Args,
+    IReadOnlyList<string> Env, IReadOnlyList<ManifestTool> Tools)
+{
+    public static Manifest Create(IEnumerable<CatalogEntry> tools) => new(
+        RaworcServer.Name,
+        RaworcServer.Version,
+        "MCP server for the Raworc control plane: spaces, agents, secrets, builds, sessions, messages, service accounts and RBAC.",
+        "stdio",
+        RaworcServer.Name,
+        [],
+        CommandLine.EnvironmentVariables.Select(v => v.Name).ToList(),
+        tools.Select(t => new ManifestTool(t.Name, t.Tool.ProtocolTool.Title, t.Tool.ProtocolTool.Description ?? "", t.Toolset,
+            t.Effect == ToolEffect.Read, t.Effect == ToolEffect.Delete)).ToList());
+
+    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Default.Manifest);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(Manifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using ModelContextProtocol.Server;
+using Raworc.Mcp;
+
+// stdout carries JSON-RPC only: everything human-readable but --help, --version and --manifest goes to stderr.
+CommandLine command;
+try
+{
+    command = CommandLine.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"raworc-mcp: {e.Message}. Try 'raworc-mcp --help'.");
+    return 2;
+}
+
+switch (command.Kind)
+{
+    case CommandKind.Help:
+        Console.Out.WriteLine(CommandLine.HelpText());
+        return 0;
+    case CommandKind.Version:
+        Console.Out.WriteLine($"{RaworcServer.Name} {RaworcServer.Version}");
+        return 0;
+}
+
+ServerConfiguration configuration;
+try
+{
+    configuration = ServerConfiguration.Load();
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"raworc-mcp: {e.Message}");
+    return 2;
+}
+
+if (command.Kind == CommandKind.Manifest)
+{
+    using var quiet = LoggerFactory.Create(_ => { });
+    using var described = new RaworcServer(configuration, quiet);
+    Console.Out.WriteLine(Manifest.Create(described.Tools).ToJson());
+    return 0;
+}
+
+using var loggerFactory = LoggerFactory.Create(builder =>
+{
+    builder.SetMinimumLevel(configuration.LogLevel);
+    // The SDK's trace level logs whole JSON-RPC messages, which may carry secret values: never below debug.
+    builder.AddFilter("ModelContextProtocol", configuration.LogLevel <= LogLevel.Debug ? LogLevel.Debug : LogLevel.Warning);
+    builder.AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        o.UseUtcTimestamp = true;
+        o.ColorBehavior = LoggerColorBehavior.Disabled;
+    });
+    builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+});
+var log = loggerFactory.CreateLogger("raworc-mcp");
+
+using var stop = new CancellationTokenSource();
+string? stopReason = null;
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true; // exit through the normal path, with exit code 0
+    stopReason ??= context.Signal.ToString();
+    stop.Cancel();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+log.LogInformation("Starting {Name} {Version} on stdio (API {ApiUrl} from {ApiUrlSource}; credentials from {CredentialSource}; default space '{Space}')",
+    RaworcServer.Name, RaworcServer.Version, configuration.Raworc.Options.ApiUrl, configuration.Raworc.ApiUrlSource,
+    configuration.Raworc.CredentialSource ?? "nowhere", configuration.DefaultSpace);
+if (configuration.Raworc.CredentialSource is null)
+    log.LogWarning("No credentials: set RAWORC_AUTH_TOKEN, or RAWORC_USERNAME and RAWORC_PASSWORD, or log in with 'raworc auth'. Only health_check and get_version will work.");
+
+using var raworc = new RaworcServer(configuration, loggerFactory);
+await using (var server = McpServer.Create(new StdioServerTransport(raworc.Options, loggerFactory), raworc.Options, loggerFactory))
+{
+    log.LogInformation("Ready with {Count} tools", raworc.Tools.Count);
+    try
+    {
+        await server.RunAsync(stop.Token);
+        stopReason ??= "stdin closed";
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+    }
+}
+
+log.LogInformation("Shutting down ({Reason})", stopReason ?? "stopped");
+return 0;

@@ -1,0 +1,46 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ModelContextProtocol;
+using Raworc.Client;
+
+namespace Raworc.Mcp.Tools;
+
+/// <summary>A short answer for calls whose API response has no body.</summary>
+internal sealed record Confirmation(bool Success, string Message);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Confirmation))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+internal sealed partial class ToolJsonContext : JsonSerializerContext;
+
+/// <summary>The one set of JSON options of the tool layer: argument binding, schemas and results.</summary>
+internal static class ToolJson
+{
+    /// <summary>
+    /// The API's wire types and our own first, then the SDK's. Results are compact and keep non-ASCII and quotes
+    /// readable (no <c>\u0022</c>-style escaping): they are read by a model, not embedded in HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            WriteIndented = false,
+            // The API's wire names, also for nested argument types such as a role's rules.
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // A rule of create_role without api_groups is refused by name instead of reaching the API as null.
+            RespectRequiredConstructorParameters = true,
+        };
+        options.TypeInfoResolverChain.Insert(0, RaworcJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(1, ToolJsonContext.Default);
+        options.MakeReadOnly();
+        return options;
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
+}
