@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Raworc.StandIn;
+
+// Command line: dotnet run --project tests/Raworc.StandIn -- [--port N] [--build-delay-ms N] [--session-delay-ms N]
+//                                                           [--reply-delay-ms N] [--token-lifetime-seconds N]
+// Each option can also come from the environment: RAWORC_STANDIN_PORT, RAWORC_STANDIN_BUILD_DELAY_MS, ...
+// The command line wins. Always binds 127.0.0.1.
+
+const string Usage = """
+    Raworc API stand-in (in-memory Raworc REST API v0, server 0.3.0 behaviour)
+
+    usage: standin [--port N] [--build-delay-ms N] [--session-delay-ms N] [--reply-delay-ms N] [--token-lifetime-seconds N]
+
+      --port N                     TCP port on 127.0.0.1 (default 9000; 0 = any free port)      env RAWORC_STANDIN_PORT
+      --build-delay-ms N           pending -> building and building -> completed (default 1000) env RAWORC_STANDIN_BUILD_DELAY_MS
+      --session-delay-ms N         new session init -> idle (default 1000)                      env RAWORC_STANDIN_SESSION_DELAY_MS
+      --reply-delay-ms N           user message -> agent reply (default 1500)                   env RAWORC_STANDIN_REPLY_DELAY_MS
+      --token-lifetime-seconds N   login token lifetime (default 86400)                         env RAWORC_STANDIN_TOKEN_LIFETIME_SECONDS
+
+    Seeded: service accounts admin/admin and operator/admin, space "default", roles admin and operator.
+    """;
+
+var values = new Dictionary<string, long>(StringComparer.Ordinal);
+string[] names = ["port", "build-delay-ms", "session-delay-ms", "reply-delay-ms", "token-lifetime-seconds"];
+foreach (var name in names)
+{
+    var env = Environment.GetEnvironmentVariable("RAWORC_STANDIN_" + name.Replace('-', '_').ToUpperInvariant());
+    if (!string.IsNullOrWhiteSpace(env)) values[name] = ParseNumber(name, env);
+}
+
+for (int i = 0; i < args.Length; i++)
+{
+    var arg = args[i];
+    if (arg is "-h" or "--help")
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+    if (!arg.StartsWith("--", StringComparison.Ordinal)) return Fail($"unexpected argument '{arg}'");
+    var name = arg[2..];
+    string? value = null;
+    var eq = name.IndexOf('=');
+    if (eq >= 0)
+    {
+        value = name[(eq + 1)..];
+        name = name[..eq];
+    }
+    if (!names.Contains(name)) return Fail($"unknown option '--{name}'");
+    if (value is null)
+    {
+        if (i + 1 >= args.Length) return Fail($"option '--{name}' needs a value");
+        value = args[++i];
+    }
+    values[name] = ParseNumber(name, value);
+}
+
+long Get(string name, long fallback) => values.TryGetValue(name, out var v) ? v : fallback;
+
+var port = Get("port", 9000);
+if (port is < 0 or > 65535) return Fail("--port must be 0..65535");
+
+var options = new StandInOptions
+{
+    Port = (int)port,
+    BuildDelay = TimeSpan.FromMilliseconds(Get("build-delay-ms", 1000)),
+    SessionDelay = TimeSpan.FromMilliseconds(Get("session-delay-ms", 1000)),
+    ReplyDelay = TimeSpan.FromMilliseconds(Get("reply-delay-ms", 1500)),
+    TokenLifetime = TimeSpan.FromSeconds(Get("token-lifetime-seconds", 86400)),
+    LogToStderr = true,
+};
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+void OnSignal(PosixSignalContext ctx)
+{
+    ctx.Cancel = true;
+    stop.TrySetResult();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+await using var running = await StandInServer.StartAsync(options);
+Console.WriteLine($"Raworc stand-in listening on {running.BaseUrl} (login admin/admin)");
+Console.Out.Flush();
+await stop.Task;
+return 0;
+
+static long ParseNumber(string name, string text)
+{
+    if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
+    Console.Error.WriteLine($"standin: --{name} needs a non-negative whole number, got '{text}'");
+    Environment.Exit(2);
+    return 0;
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"standin: {message}\n\n{Usage}");
+    return 2;
+}
