@@ -79,7 +79,17 @@ void OnSignal(PosixSignalContext ctx)
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-await using var running = await StandInServer.StartAsync(options);
+RunningStandIn running;
+try
+{
+    running = await StandInServer.StartAsync(options);
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"standin: cannot listen on 127.0.0.1:{port}: {e.Message}");
+    return 1;
+}
+await using var owned = running;
 Console.WriteLine($"Raworc stand-in listening on {running.BaseUrl} (login admin/admin)");
 Console.Out.Flush();
 await stop.Task;

@@ -62,13 +62,22 @@ public static class StandInServer
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed bind is reported by the caller
         }
 
         var app = builder.Build();
         var world = new World(options);
         Endpoints.Map(app, world);
 
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var address = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel reported no address.");
