@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Raworc.Tests;
+
+/// <summary>
+/// The Native AOT binary itself (artifacts/bin/raworc-mcp, or RAWORC_MCP_BINARY): an app that passes under the JIT
+/// can still crash under AOT, so these start the real executable. ./scripts/build.sh makes it.
+/// </summary>
+public sealed class PublishedBinaryTests
+{
+    [Fact]
+    public async Task Serves_initialize_tools_list_and_a_call_over_stdio()
+    {
+        using var api = McpTestHost.StartApi();
+        api.Given(Request.Create().WithPath("/api/v0/version").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"version":"0.3.0","api":"v0"}"""));
+        api.Given(Request.Create().WithPath("/api/v0/spaces").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""[{"name":"default","description":null,"settings":{},"active":true,"created_at":"2025-08-30T18:00:00+00:00","updated_at":"2025-08-30T18:00:00+00:00","created_by":"system"}]"""));
+
+        await using var client = await McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Command = Binary(),
+            Name = "raworc-mcp",
+            EnvironmentVariables = new Dictionary<string, string?>
+            {
+                ["RAWORC_API_URL"] = api.Url + "/api/v0",
+                ["RAWORC_AUTH_TOKEN"] = "binary-test-token",
+                ["HOME"] = McpTestHost.EmptyHome(),
+                ["LOG_LEVEL"] = "debug",
+            },
+        }));
+
+        Assert.Equal("raworc-mcp", client.ServerInfo!.Name);
+        var tools = await client.ListToolsAsync();
+        Assert.Equal(55, tools.Count);
+
+        var version = await client.CallToolAsync("get_version");
+        Assert.Equal("""{"version":"0.3.0","api":"v0"}""", McpTestHost.Text(version));
+
+        var spaces = await client.CallToolAsync("list_spaces");
+        Assert.False(spaces.IsError ?? false, McpTestHost.Text(spaces));
+        Assert.Contains("\"name\":\"default\"", McpTestHost.Text(spaces));
+        var listed = api.LogEntries.Single(e => e.RequestMessage.Path == "/api/v0/spaces").RequestMessage;
+        Assert.Equal("Bearer binary-test-token", listed.Headers!["Authorization"].Single());
+
+        var invalid = await client.CallToolAsync("get_space", new Dictionary<string, object?> { ["name"] = 42 });
+        Assert.True(invalid.IsError);
+        Assert.Contains("'name' must be a string", McpTestHost.Text(invalid));
+    }
+
+    [Theory]
+    [InlineData("--version", "raworc-mcp 1.0.0")]
+    [InlineData("--help", "RAWORC_AUTH_TOKEN")]
+    [InlineData("--manifest", "\"transport\": \"stdio\"")]
+    public async Task Informational_flags_print_to_stdout_and_exit_zero(string flag, string expected)
+    {
+        var (exit, stdout, _) = await RunAsync(flag, stdin: null);
+        Assert.Equal(0, exit);
+        Assert.Contains(expected, stdout);
+        if (flag == "--manifest")
+            Assert.Equal(55, JsonDocument.Parse(stdout).RootElement.GetProperty("tools").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Unknown_argument_is_a_usage_error_on_stderr()
+    {
+        var (exit, stdout, stderr) = await RunAsync("--frobnicate", stdin: null);
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Contains("unknown argument '--frobnicate'", stderr);
+    }
+
+    [Fact]
+    public async Task Closing_stdin_exits_zero_promptly_with_lifecycle_logs_on_stderr_only()
+    {
+        var watch = Stopwatch.StartNew();
+        var (exit, stdout, stderr) = await RunAsync(null, stdin: "");
+        Assert.Equal(0, exit);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Empty(stdout);
+        Assert.Contains("Starting raworc-mcp", stderr);
+        Assert.Contains("Ready with 55 tools", stderr);
+        Assert.Contains("Shutting down (stdin closed)", stderr);
+    }
+
+    [Fact]
+    public async Task Sigterm_exits_zero()
+    {
+        if (OperatingSystem.IsWindows()) return; // no SIGTERM there
+        using var process = Start(null);
+        await WaitForAsync(() => process.StandardError.ReadLineAsync(), line => line.Contains("Ready with"));
+        Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_bad_environment_value_is_reported_and_exits_two()
+    {
+        var (exit, _, stderr) = await RunAsync(null, stdin: "", ("RAWORC_TIMEOUT", "soon"));
+        Assert.Equal(2, exit);
+        Assert.Contains("RAWORC_TIMEOUT", stderr);
+    }
+
+    private static async Task WaitForAsync(Func<Task<string?>> readLine, Func<string, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (await readLine().WaitAsync(timeout.Token) is { } line)
+            if (match(line)) return;
+        Assert.Fail("the expected line never came");
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string? argument, string? stdin, params (string, string)[] env)
+    {
+        using var process = Start(argument, env);
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Process Start(string? argument, params (string Name, string Value)[] env)
+    {
+        var info = new ProcessStartInfo(Binary())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (argument is not null) info.ArgumentList.Add(argument);
+        info.Environment["HOME"] = McpTestHost.EmptyHome();
+        info.Environment["RAWORC_API_URL"] = "http://127.0.0.1:9/api/v0";
+        info.Environment.Remove("RAWORC_AUTH_TOKEN");
+        foreach (var (name, value) in env) info.Environment[name] = value;
+        return Process.Start(info)!;
+    }
+
+    internal static string Binary([CallerFilePath] string testFile = "")
+    {
+        if (Environment.GetEnvironmentVariable("RAWORC_MCP_BINARY") is { Length: > 0 } configured) return configured;
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(testFile)!, "..", ".."));
+        string path = Path.Combine(root, "artifacts", "bin", OperatingSystem.IsWindows() ? "raworc-mcp.exe" : "raworc-mcp");
+        Assert.True(File.Exists(path), $"{path} does not exist: run ./scripts/build.sh first (./scripts/test.sh does).");
+        return path;
+    }
+}

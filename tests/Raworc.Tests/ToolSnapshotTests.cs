@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Raworc.Tests;
+
+/// <summary>
+/// What the model sees of every tool (name, title, description, input schema, annotations) is committed under
+/// Snapshots/, so any change to it is a reviewed diff. Set UPDATE_SNAPSHOTS=true to rewrite the files.
+/// </summary>
+public sealed class ToolSnapshotTests
+{
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Fact]
+    public async Task Tools_list_matches_the_committed_snapshot()
+    {
+        await using var host = await McpTestHost.StartAsync();
+        var tools = await host.Client.ListToolsAsync();
+        var actual = new JsonArray(tools.Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool)).ToArray());
+
+        AssertSnapshot("tools-list.json", actual.ToJsonString(Pretty) + "\n");
+    }
+
+    [Fact]
+    public async Task Every_tool_is_described_and_annotated()
+    {
+        await using var host = await McpTestHost.StartAsync();
+        foreach (var tool in (await host.Client.ListToolsAsync()).Select(t => t.ProtocolTool))
+        {
+            Assert.Matches("^[a-z][a-z_]{2,40}$", tool.Name);
+            Assert.False(string.IsNullOrWhiteSpace(tool.Description), tool.Name);
+            Assert.InRange(tool.Description!.Length, 20, 200);
+            var a = tool.Annotations!;
+            Assert.False(string.IsNullOrWhiteSpace(a.Title), tool.Name);
+            Assert.NotNull(a.ReadOnlyHint);
+            Assert.NotNull(a.DestructiveHint);
+            Assert.NotNull(a.IdempotentHint);
+            Assert.NotNull(a.OpenWorldHint);
+            bool destructive = tool.Name.StartsWith("delete_", StringComparison.Ordinal) || tool.Name is "clear_messages" or "terminate_session";
+            Assert.Equal(destructive, a.DestructiveHint);
+            if (a.ReadOnlyHint == true)
+                Assert.Matches("^(get_|list_|health_check|whoami)", tool.Name);
+
+            var schema = tool.InputSchema;
+            Assert.Equal("object", schema.GetProperty("type").GetString());
+            foreach (var property in schema.GetProperty("properties").EnumerateObject())
+                Assert.True(property.Value.TryGetProperty("description", out var d) && d.GetString()!.Length > 3,
+                    $"{tool.Name}.{property.Name} has no description");
+            foreach (var combinator in new[] { "anyOf", "oneOf", "allOf" })
+                Assert.False(schema.TryGetProperty(combinator, out _), $"{tool.Name} uses a top-level {combinator}");
+        }
+    }
+
+    internal static void AssertSnapshot(string name, string actual, [CallerFilePath] string testFile = "")
+    {
+        string path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name);
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") is "true" or "1")
+        {
+            File.WriteAllText(path, actual);
+            return;
+        }
+        Assert.True(File.Exists(path), $"{path} is missing: run the tests once with UPDATE_SNAPSHOTS=true and commit it.");
+        string expected = File.ReadAllText(path);
+        if (expected != actual)
+        {
+            string diffFile = path + ".actual";
+            File.WriteAllText(diffFile, actual);
+            Assert.Fail($"What the model sees changed. Review `diff {path} {diffFile}`; if intended, rerun with UPDATE_SNAPSHOTS=true and commit the snapshot.");
+        }
+    }
+}
