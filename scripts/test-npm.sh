@@ -96,11 +96,18 @@ if [ "$rc" = 143 ]; then ok "child killed by SIGTERM -> launcher dies of SIGTERM
 
 # Signal forwarding: the launcher runs the real binary with an open, idle stdin; a signal to the launcher
 # must stop the child, and the launcher must exit promptly.
-child_of() { # prints the pid of a process whose parent is $1
-  local s
-  for s in /proc/[0-9]*/stat; do
-    awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, a, "/"); print a[3] } }' "$s" 2>/dev/null
-  done | head -n1
+child_of() { # prints the pid of a child process of $1 (empty if none yet)
+  local c=""
+  if [ -r "/proc/$1/task/$1/children" ]; then
+    c="$(cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed -n '/./{p;q}')"
+  else # kernels without the children file: scan every process's parent pid
+    local s
+    for s in /proc/[0-9]*/stat; do
+      awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, a, "/"); print a[3] } }' "$s" 2>/dev/null
+    done | head -n1
+    return
+  fi
+  echo "$c"
 }
 alive() { # true while $1 exists and is not a zombie
   [ -r "/proc/$1/stat" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]
