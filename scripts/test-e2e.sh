@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# End-to-end checks of the published binary (artifacts/bin/raworc-mcp, or RAWORC_MCP_BINARY) with third-party MCP
+# clients, against the in-memory Raworc API stand-in on 127.0.0.1:
+#   1. scenario    the official TypeScript SDK client runs a scripted user session (scripts/e2e/scenario.mjs)
+#   2. inspector   MCP Inspector CLI 2.x: tools/list --strict (schema portability) and a tools/call of get_version
+#   3. conformance the official conformance suite through supergateway (stdio -> Streamable HTTP), checked against
+#                  scripts/e2e/conformance-baseline.yml
+# The pinned npm packages (scripts/e2e/package-lock.json, including Node 22 from npm) are installed into
+# artifacts/e2e and reused while the lock file is unchanged. Needs .NET 10, Node >= 20 and npm. Logs and conformance
+# results stay in artifacts/e2e/logs. Exits non-zero if any step fails; every process it starts is stopped on exit.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+binary="${RAWORC_MCP_BINARY:-$root/artifacts/bin/raworc-mcp}"
+cache="$root/artifacts/e2e"
+logs="$cache/logs"
+step_timeout="${E2E_STEP_TIMEOUT:-180}"
+
+if [ ! -x "$binary" ]; then
+  echo "test-e2e: $binary is missing: run ./scripts/build.sh first (./scripts/test.sh does)." >&2
+  exit 1
+fi
+for tool in node npm dotnet setsid timeout; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test-e2e: '$tool' is not on PATH" >&2; exit 1; }
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/raworc-e2e.XXXXXX")"
+groups=() # process groups started here (each with setsid), stopped on exit
+
+stop_group() {
+  local pgid="$1" i
+  kill -TERM -- "-$pgid" 2>/dev/null || return 0
+  for i in $(seq 50); do
+    kill -0 -- "-$pgid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+cleanup() {
+  local pgid
+  for pgid in ${groups[@]+"${groups[@]}"}; do stop_group "$pgid"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now_ms() { date +%s%3N; }
+summary=()
+failed=0
+# record NAME STATUS START_MS DETAIL
+record() {
+  local line
+  line="$(printf '%-12s %-4s %6.1f s  %s' "$1" "$2" "$(( $(now_ms) - $3 ))e-3" "$4")"
+  summary+=("$line")
+  echo "test-e2e: $line"
+  [ "$2" = ok ] || failed=1
+}
+show_log() { echo "---- last lines of $1 ----" >&2; tail -n "${2:-40}" "$1" >&2 || true; echo "----" >&2; }
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+wait_for_line() { # FILE REGEX SECONDS
+  local i
+  for i in $(seq $(( $3 * 10 ))); do
+    grep -qE "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# ---- npm clients (pinned by scripts/e2e/package-lock.json) -------------------------------------------------------
+t=$(now_ms)
+want="$(cat scripts/e2e/package.json scripts/e2e/package-lock.json | sha256sum | cut -d' ' -f1)"
+if [ -f "$cache/.installed" ] && [ "$(cat "$cache/.installed")" = "$want" ] && [ -x "$cache/node_modules/.bin/node" ]; then
+  how="reused $cache/node_modules"
+else
+  rm -rf "$cache/node_modules" "$cache/.installed"
+  mkdir -p "$cache"
+  cp scripts/e2e/package.json scripts/e2e/package-lock.json "$cache/"
+  if ! (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error) >"$logs/npm-ci.log" 2>&1; then
+    show_log "$logs/npm-ci.log"
+    record clients FAIL "$t" "npm ci in $cache failed"
+    exit 1
+  fi
+  echo "$want" >"$cache/.installed"
+  how="installed into $cache"
+fi
+node22="$cache/node_modules/.bin/node"
+if ! "$node22" --version 2>/dev/null | grep -q '^v22\.'; then
+  record clients FAIL "$t" "$node22 is not Node 22 (delete $cache and retry)"
+  exit 1
+fi
+record clients ok "$t" "$how (Node 22 $("$node22" --version), client Node $(node --version))"
+
+# ---- the stand-in ---------------------------------------------------------------------------------------------------
+t=$(now_ms)
+if ! dotnet build tests/Raworc.StandIn/Raworc.StandIn.csproj -c Release --nologo -v q -o "$cache/standin" >"$logs/standin-build.log" 2>&1; then
+  show_log "$logs/standin-build.log"
+  record standin FAIL "$t" "dotnet build of tests/Raworc.StandIn failed"
+  exit 1
+fi
+setsid dotnet "$cache/standin/Raworc.StandIn.dll" --port 0 --build-delay-ms 100 --session-delay-ms 100 --reply-delay-ms 200 \
+  >"$logs/standin.log" 2>&1 </dev/null &
+groups+=("$!")
+if ! wait_for_line "$logs/standin.log" 'listening on http' 30; then
+  show_log "$logs/standin.log"
+  record standin FAIL "$t" "the stand-in did not start"
+  exit 1
+fi
+api_url="$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$logs/standin.log" | head -n1)"
+record standin ok "$t" "$api_url"
+
+home="$work/home" # an empty HOME for every server: no ~/.raworc/auth.yaml, no inspector catalog in the real home
+mkdir -p "$home"
+
+# ---- 1. the TypeScript SDK client scenario --------------------------------------------------------------------------
+t=$(now_ms)
+if timeout "$step_timeout" node scripts/e2e/scenario.mjs --binary "$binary" --api-url "$api_url" --sdk-dir "$cache" --standin \
+  >"$logs/scenario.log" 2>&1 </dev/null; then
+  record scenario ok "$t" "TypeScript SDK $(node -p 'require(process.argv[1]).version' "$cache/node_modules/@modelcontextprotocol/sdk/package.json"): $(grep -c '^→' "$logs/scenario.log") tool calls, agent replied"
+else
+  show_log "$logs/scenario.log" 60
+  record scenario FAIL "$t" "see $logs/scenario.log"
+fi
+
+# ---- 2. MCP Inspector CLI 2.x (Node 22) -----------------------------------------------------------------------------
+t=$(now_ms)
+inspector_env=(-e "HOME=$home" -e "RAWORC_API_URL=$api_url" -e "RAWORC_USERNAME=admin" -e "RAWORC_PASSWORD=admin")
+inspect() { # LOGNAME ARGS...
+  local name="$1"; shift
+  HOME="$home" MCP_CATALOG_PATH="$work/inspector-catalog.json" PATH="$cache/node_modules/.bin:$PATH" \
+    timeout "$step_timeout" mcp-inspector --cli "$binary" "${inspector_env[@]}" "$@" \
+    >"$logs/$name.out" 2>"$logs/$name.err" </dev/null
+}
+inspector_problem=""
+rc=0; inspect inspector-tools-list --method tools/list --strict || rc=$?
+if [ "$rc" != 0 ]; then
+  inspector_problem="tools/list --strict exited $rc (6 = schema errors; details on its stderr above)"
+  show_log "$logs/inspector-tools-list.err"
+elif ! count="$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.tools.length)' "$logs/inspector-tools-list.out")" \
+  || [ "$count" != 55 ]; then
+  inspector_problem="tools/list returned ${count:-no} tools, expected 55"
+else
+  rc=0; inspect inspector-get-version --method tools/call --tool-name get_version || rc=$?
+  if [ "$rc" != 0 ]; then
+    inspector_problem="tools/call get_version exited $rc"
+    show_log "$logs/inspector-get-version.err"
+  elif ! grep -q '\\"version\\":\\"0.3.0\\"' "$logs/inspector-get-version.out" || grep -q '"isError": *true' "$logs/inspector-get-version.out"; then
+    inspector_problem="tools/call get_version did not return the stand-in's version"
+    show_log "$logs/inspector-get-version.out"
+  fi
+fi
+# Warnings of --strict do not fail the run, but are worth seeing.
+warnings="$(grep -c "^Warning: tool" "$logs/inspector-tools-list.err" || true)"
+if [ -z "$inspector_problem" ]; then
+  record inspector ok "$t" "Inspector $(PATH="$cache/node_modules/.bin:$PATH" mcp-inspector --version 2>/dev/null | tail -n1): tools/list --strict clean ($count tools, $warnings portability warnings), tools/call get_version ok"
+else
+  record inspector FAIL "$t" "$inspector_problem"
+fi
+
+# ---- 3. conformance suite through supergateway (Node 22) ----------------------------------------------------------
+t=$(now_ms)
+port="$(free_port)"
+# supergateway runs the --stdio command through a shell: quote the path. With --stateful it starts one server per
+# MCP session, and the suite never ends its sessions: --sessionTimeout reaps them.
+HOME="$home" RAWORC_API_URL="$api_url" RAWORC_USERNAME=admin RAWORC_PASSWORD=admin \
+  setsid "$node22" "$cache/node_modules/supergateway/dist/index.js" --stdio "$(printf '%q' "$binary")" \
+  --outputTransport streamableHttp --stateful --sessionTimeout 5000 --port "$port" --healthEndpoint /healthz \
+  >"$logs/supergateway.log" 2>&1 </dev/null &
+bridge="$!"
+groups+=("$bridge")
+healthy=0
+for i in $(seq 150); do
+  if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$port/healthz" 2>/dev/null; then
+    healthy=1; break
+  fi
+  kill -0 "$bridge" 2>/dev/null || break
+  sleep 0.2
+done
+if [ "$healthy" != 1 ]; then
+  show_log "$logs/supergateway.log"
+  record conformance FAIL "$t" "supergateway did not answer on 127.0.0.1:$port/healthz"
+else
+  if PATH="$cache/node_modules/.bin:$PATH" timeout "$step_timeout" conformance server --url "http://127.0.0.1:$port/mcp" \
+    --expected-failures scripts/e2e/conformance-baseline.yml -o "$logs/conformance" >"$logs/conformance.log" 2>&1 </dev/null; then
+    passed="$(grep -E '^✓' "$logs/conformance.log" | sed -E 's/^✓ ([^:]+):.*/\1/' | paste -sd, - | sed 's/,/, /g')"
+    baselined="$(grep -cE '^\s+~ ' "$logs/conformance.log" || true)"
+    record conformance ok "$t" "$(grep -E '^Total:' "$logs/conformance.log" | head -n1); passing: $passed; $baselined baselined (fixture-only scenarios, dns-rebinding in supergateway)"
+  else
+    sed -n '/=== SUMMARY ===/,$p' "$logs/conformance.log" >&2
+    record conformance FAIL "$t" "see $logs/conformance.log (unexpected failures or stale baseline entries above)"
+  fi
+fi
+stop_group "$bridge"
+
+echo
+echo "test-e2e summary:"
+for line in "${summary[@]}"; do echo "  $line"; done
+if [ "$failed" != 0 ]; then
+  echo "test-e2e: FAILED (logs in $logs)" >&2
+  exit 1
+fi
+echo "test-e2e: all steps passed"
