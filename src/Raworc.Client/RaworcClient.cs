@@ -266,6 +266,10 @@ public sealed partial class RaworcClient : IDisposable
             try
             {
                 var login = await LoginCoreAsync(_options.Username!, _options.Password!, ct).ConfigureAwait(false);
+                // Without this check a 200 lacking "token" would be sent on as "Authorization: Bearer" with no token.
+                if (string.IsNullOrWhiteSpace(login.Token))
+                    throw new RaworcApiException(200, RaworcApiException.Codes.InvalidResponse,
+                        "the login response has no token", operation);
                 _token = login.Token;
                 return login.Token;
             }

@@ -72,7 +72,7 @@ public sealed record RaworcSettings
         var timeout = TimeSpan.FromSeconds(30);
         if (Get(TimeoutVariable) is { } seconds)
         {
-            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > 3600)
+            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && value <= 3600))
                 throw new FormatException($"{TimeoutVariable} must be a number of seconds between 0 and 3600, got '{seconds}'.");
             timeout = TimeSpan.FromSeconds(value);
         }

@@ -47,9 +47,8 @@ if (command.Kind == CommandKind.Manifest)
 
 using var loggerFactory = LoggerFactory.Create(builder =>
 {
-    builder.SetMinimumLevel(configuration.LogLevel);
     // The SDK's trace level logs whole JSON-RPC messages, which may carry secret values: never below debug.
-    builder.AddFilter("ModelContextProtocol", configuration.LogLevel <= LogLevel.Debug ? LogLevel.Debug : LogLevel.Warning);
+    builder.AddRaworcFilters(configuration.LogLevel);
     builder.AddSimpleConsole(o =>
     {
         o.SingleLine = true;

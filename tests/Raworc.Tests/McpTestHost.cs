@@ -74,7 +74,8 @@ public sealed class McpTestHost : IAsyncDisposable
         };
 
         var logs = new CapturingLoggerProvider();
-        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(logLevel).AddProvider(logs));
+        // The same filters as the executable: the SDK never logs below debug (its trace level dumps whole messages).
+        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(logLevel).AddProvider(logs));
         var raworc = new RaworcServer(configuration, loggerFactory);
 
         var toServer = new Pipe();
