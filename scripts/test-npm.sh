@@ -75,9 +75,20 @@ if [ "$rc" != 0 ] && [ -z "$out" ] \
 else
   bad "missing platform package: rc=$rc stdout='$out' stderr='$err'"
 fi
+# The same on a musl system (simulated: no glibc in the process report) names musl as the reason.
+out="$(timeout 30 node -e 'process.report.getReport = () => ({ header: {} }); require(process.argv[1])' "$launcher" --version 2>&1)" && rc=0 || rc=$?
+if [ "$rc" != 0 ] && grep -q 'musl' <<<"$out"; then ok "missing platform package on musl: says glibc is needed"; else bad "musl message: rc=$rc '$out'"; fi
 out="$(RAWORC_MCP_BINARY="$tmp/platform-pkg/bin/$exe" timeout 30 node "$launcher" --version 2>&1)" && rc=0 || rc=$?
 if [ "$rc" = 0 ] && [ "$out" = "raworc-mcp $version" ]; then ok "RAWORC_MCP_BINARY works while the platform package is missing"; else bad "RAWORC_MCP_BINARY with missing package: rc=$rc out='$out'"; fi
 mv "$tmp/platform-pkg" "$proj/node_modules/@raworc/mcp-server-$platform"
+
+# A platform nothing is published for (simulated) gets its own message listing the supported ones.
+out="$(timeout 30 node -e 'Object.defineProperty(process, "platform", { value: "freebsd" }); require(process.argv[1])' "$launcher" 2>&1)" && rc=0 || rc=$?
+if [ "$rc" != 0 ] && grep -q "No prebuilt binary is published for freebsd-" <<<"$out" && grep -q "win32-arm64" <<<"$out"; then
+  ok "unsupported platform: names it and lists the supported ones"
+else
+  bad "unsupported platform message: rc=$rc '$out'"
+fi
 
 # RAWORC_MCP_BINARY override, argument and exit-code passthrough, signal re-raise.
 fake="$tmp/fake-bin"

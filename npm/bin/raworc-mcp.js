@@ -55,11 +55,14 @@ function missingBinary(reason) {
     '  Or set RAWORC_MCP_BINARY to the full path of a raworc-mcp binary (a GitHub release archive,',
     '  Homebrew, winget or the .deb package all provide one).',
   ];
+  const fromSource = [
+    '  Or build raworc-mcp from source (see the project README) and set RAWORC_MCP_BINARY to its full path.',
+  ];
   if (platforms.length > 0 && !platforms.includes(platformKey)) {
     fail([
       head,
       `  No prebuilt binary is published for ${platformKey}; supported: ${platforms.join(', ')}.`,
-      ...override,
+      ...fromSource,
     ]);
   }
   if (isMusl()) {
@@ -67,7 +70,7 @@ function missingBinary(reason) {
       head,
       `  ${spec} is built for glibc, and this system uses musl libc (e.g. Alpine), so npm skipped it.`,
       '  Use a glibc-based system or image (Debian, Ubuntu, Fedora, ...).',
-      ...override,
+      ...fromSource,
     ]);
   }
   fail([
