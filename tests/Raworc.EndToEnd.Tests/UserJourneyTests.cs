@@ -177,4 +177,59 @@ public sealed class UserJourneyTests
         Assert.Contains("HTTP 404", await mcp.ErrorAsync("get_build", new { space, build_id = build.Str("build_id") }));
         Assert.Contains("HTTP 400", await mcp.ErrorAsync("delete_space", new { name = "default" }));
     }
+
+    [Fact]
+    public async Task Agents_secrets_and_sessions_are_changed_in_place()
+    {
+        await using var standIn = await E2e.StartStandInAsync(delayMs: 50);
+        await using var mcp = await E2e.StartBinaryAsync(standIn.BaseUrl);
+
+        // Without a space argument every tool works on RAWORC_DEFAULT_SPACE (here: default).
+        await mcp.CallAsync("create_secret", new { key_name = "ANTHROPIC_API_KEY", value = "sk-ant-1" });
+        await mcp.CallAsync("update_secret", new { key = "ANTHROPIC_API_KEY", value = "sk-ant-2", description = "rotated" });
+        var secret = await mcp.CallAsync("get_secret", new { key = "ANTHROPIC_API_KEY", show_values = true });
+        Assert.Equal("sk-ant-2", secret.Str("encrypted_value"));
+        Assert.Equal("rotated", secret.Str("description"));
+        Assert.Null((await mcp.CallAsync("list_secrets"))!.Items().Single()["encrypted_value"]); // values only on request
+
+        await mcp.CallAsync("create_agent", new { name = "worker", source_repo = "Raworc/raworc-agent-python-demo", source_branch = "dev" });
+        Assert.Equal("summarise", (await mcp.CallAsync("update_agent", new { agent_name = "worker", purpose = "summarise" })).Str("purpose"));
+        Assert.Equal("building", (await mcp.CallAsync("deploy_agent", new { agent_name = "worker" })).Str("status"));
+        Assert.Equal("running", (await mcp.CallAsync("update_agent_status", new { agent_name = "worker", status = "running" })).Str("status"));
+        Assert.Equal(["worker"], (await mcp.CallAsync("list_running_agents")).Names());
+        Assert.Equal("stopped", (await mcp.CallAsync("stop_agent", new { agent_name = "worker" })).Str("status"));
+        Assert.Empty((await mcp.CallAsync("list_running_agents")).Items());
+        var logs = await mcp.CallAsync("get_agent_logs", new { agent_name = "worker", limit = 10, log_type = "stdout" });
+        Assert.Equal("worker", logs.Str("agent_name"));
+        Assert.Contains("create_build", await mcp.ErrorAsync("create_session"));
+
+        var build = await mcp.CallAsync("create_build", new { force_rebuild = true });
+        await mcp.PollAsync("get_build", new { build_id = build.Str("build_id") }, b => b.Str("status") == "completed", "the build");
+        var id = (await mcp.CallAsync("create_session")).Str("id");
+        await mcp.PollAsync("get_session", new { session_id = id }, s => s.Str("state") == "idle", "the session");
+        var updated = await mcp.CallAsync("update_session", new { session_id = id, metadata = new { ticket = "T-1" } });
+        Assert.Equal("T-1", updated!["metadata"]!["ticket"]!.GetValue<string>());
+        Assert.Equal("busy", (await mcp.CallAsync("update_session_state", new { session_id = id, state = "busy" })).Str("state"));
+        Assert.Equal([id], (await mcp.CallAsync("list_sessions", new { state = "busy" })).Names("id"));
+        Assert.Empty((await mcp.CallAsync("list_sessions", new { state = "closed" })).Items());
+        await mcp.CallAsync("update_session_state", new { session_id = id, state = "idle" });
+
+        // Two questions, two answers; paging reads them oldest first.
+        foreach (var question in new[] { "first", "second" })
+        {
+            await mcp.CallAsync("send_message", new { session_id = id, content = question });
+            await mcp.PollAsync("get_messages", new { session_id = id },
+                m => m.Items().Any(x => x.Str("content") == "Agent reply to: " + question), "the reply to " + question);
+        }
+        var page = await mcp.CallAsync("get_messages", new { session_id = id, limit = 2, offset = 2 });
+        Assert.Equal(["second", "Agent reply to: second"], page.Items().Select(m => m.Str("content")));
+
+        // A message to a closed session reopens it.
+        await mcp.CallAsync("close_session", new { session_id = id });
+        await mcp.CallAsync("send_message", new { session_id = id, content = "wake up" });
+        await mcp.PollAsync("get_messages", new { session_id = id, offset = 4 },
+            m => m.Items().Any(x => x.Str("role") == "agent"), "the reply after reopening");
+        Assert.Equal("idle", (await mcp.CallAsync("get_session", new { session_id = id })).Str("state"));
+        await mcp.CallAsync("terminate_session", new { session_id = id });
+    }
 }
