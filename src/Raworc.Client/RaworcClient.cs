@@ -276,7 +276,7 @@ public sealed partial class RaworcClient : IDisposable
             catch (RaworcApiException e) when (e.StatusCode == 401)
             {
                 throw new RaworcApiException(401, e.ErrorCode,
-                    $"logging in as '{_options.Username}' failed ({e.Message}): check RAWORC_USERNAME and RAWORC_PASSWORD", operation, e);
+                    $"logging in as '{_options.Username}' (to {operation}) failed ({e.Message}): check RAWORC_USERNAME and RAWORC_PASSWORD", e.Operation, e);
             }
         }
         finally

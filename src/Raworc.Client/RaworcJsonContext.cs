@@ -25,6 +25,7 @@ public sealed record ApiError(string? Code, string? Message);
 [JsonSerializable(typeof(UpdateServiceAccountRequest))]
 [JsonSerializable(typeof(UpdatePasswordRequest))]
 [JsonSerializable(typeof(List<Role>))]
+[JsonSerializable(typeof(List<RoleRule>))]
 [JsonSerializable(typeof(CreateRoleRequest))]
 [JsonSerializable(typeof(List<RoleBinding>))]
 [JsonSerializable(typeof(CreateRoleBindingRequest))]

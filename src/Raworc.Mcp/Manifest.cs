@@ -19,8 +19,8 @@ internal sealed record Manifest(
         RaworcServer.Name,
         [],
         CommandLine.EnvironmentVariables.Select(v => v.Name).ToList(),
-        tools.Select(t => new ManifestTool(t.Name, t.Tool.ProtocolTool.Title, t.Tool.ProtocolTool.Description ?? "", t.Toolset,
-            t.Effect == ToolEffect.Read, t.Effect == ToolEffect.Delete)).ToList());
+        tools.Select(t => new ManifestTool(t.Name, t.Definition.Title, t.Definition.Description, t.Toolset,
+            t.Definition.Effect == ToolEffect.Read, t.Definition.Effect == ToolEffect.Delete)).ToList());
 
     public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Default.Manifest);
 }

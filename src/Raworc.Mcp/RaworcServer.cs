@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Raworc.Client;
@@ -15,29 +16,46 @@ internal sealed class RaworcServer : IDisposable
     public static readonly string Version = typeof(RaworcServer).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    private readonly Dictionary<string, CatalogEntry> _toolsByName;
+    private readonly ListToolsResult _toolList;
+
     public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null)
     {
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger("raworc-client"), handler);
         Tools = ToolCatalog.Create(new ToolContext(Client, configuration.DefaultSpace, new ToolResults(loggerFactory.CreateLogger("raworc-mcp"))));
+        _toolsByName = Tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _toolList = new ListToolsResult { Tools = [.. Tools.Select(t => t.ProtocolTool)] };
 
-        var tools = new McpServerPrimitiveCollection<McpServerTool>();
-        foreach (var entry in Tools) tools.Add(entry.Tool);
         Options = new McpServerOptions
         {
             ServerInfo = new Implementation { Name = Name, Title = "Raworc", Version = Version },
             ServerInstructions = Instructions(configuration.DefaultSpace),
-            ToolCollection = tools,
+            Capabilities = new ServerCapabilities { Tools = new ToolsCapability { ListChanged = false } },
+            Handlers = new McpServerHandlers
+            {
+                ListToolsHandler = (_, _) => ValueTask.FromResult(_toolList),
+                CallToolHandler = CallToolAsync,
+            },
         };
     }
 
     public RaworcClient Client { get; }
 
+    /// <summary>Every tool, in listing order.</summary>
     public IReadOnlyList<CatalogEntry> Tools { get; }
 
     public McpServerOptions Options { get; }
 
     public void Dispose() => Client.Dispose();
+
+    private async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken ct)
+    {
+        string name = request.Params?.Name ?? "";
+        if (!_toolsByName.TryGetValue(name, out var entry))
+            throw new McpProtocolException($"Unknown tool: '{name}'", McpErrorCode.InvalidParams);
+        return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
+    }
 
     private static string Instructions(string defaultSpace) =>
         "Tools for a Raworc control plane. Spaces hold agents, secrets, builds and sessions; optional space arguments " +

@@ -11,14 +11,19 @@ namespace Raworc.Tests;
 /// </summary>
 public sealed class ToolSnapshotTests
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // The wire format of the SDK (nulls omitted), indented for reviewable diffs.
+    private static readonly JsonSerializerOptions Pretty = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     [Fact]
     public async Task Tools_list_matches_the_committed_snapshot()
     {
         await using var host = await McpTestHost.StartAsync();
         var tools = await host.Client.ListToolsAsync();
-        var actual = new JsonArray(tools.Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool)).ToArray());
+        var actual = new JsonArray(tools.Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, Pretty)).ToArray());
 
         AssertSnapshot("tools-list.json", actual.ToJsonString(Pretty) + "\n");
     }

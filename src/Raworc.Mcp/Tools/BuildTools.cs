@@ -1,31 +1,31 @@
-using System.ComponentModel;
-using ModelContextProtocol.Protocol;
 using Raworc.Client;
+using static Raworc.Mcp.Tools.ArgumentType;
 
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Space builds: the image that packs a space's agents; sessions need a completed one.</summary>
 internal sealed class BuildTools(ToolContext context) : ToolSet(context)
 {
-    [RaworcTool("create_build", "Build space", ToolEffect.Create, OpenWorld = true)]
-    [Description("Start building a space's image from its agents' repositories. Returns the build (status pending); poll get_build until completed or failed.")]
-    public Task<CallToolResult> CreateBuild(
-        [Description(SpaceArgument)] string? space = null,
-        [Description("Ignored: the API builds with its own Dockerfile.")] string? dockerfile = null,
-        [Description("Rebuild even if nothing changed.")] bool? force_rebuild = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.CreateBuildAsync(SpaceOrDefault(space), new CreateBuildRequest(force_rebuild), ct));
+    public override string Name => "builds";
 
-    [RaworcTool("get_latest_build", "Get latest build", ToolEffect.Read)]
-    [Description("Get a space's most recent build: status (pending, building, completed, failed), image tag, error.")]
-    public Task<CallToolResult> GetLatestBuild([Description(SpaceArgument)] string? space = null, CancellationToken ct = default) =>
-        Results.Json(() => Api.GetLatestBuildAsync(SpaceOrDefault(space), ct));
+    public override IEnumerable<ToolDefinition> Define()
+    {
+        yield return Tool("create_build", "Build space", ToolEffect.Create,
+                "Start building a space's image from its agents' repositories. Returns the build (status pending); poll get_build until completed or failed.",
+                openWorld: true)
+            .Optional("space", Text, SpaceArgument)
+            .Optional("dockerfile", Text, "Ignored: the API builds with its own Dockerfile.")
+            .Optional("force_rebuild", Flag, "Rebuild even if nothing changed.")
+            .Handles(c => Results.Json(() => Api.CreateBuildAsync(Space(c), new CreateBuildRequest(c.OptionalBool("force_rebuild")), c.Cancellation)));
 
-    [RaworcTool("get_build", "Get build", ToolEffect.Read)]
-    [Description("Get one build of a space by its build_id.")]
-    public Task<CallToolResult> GetBuild(
-        [Description("Build id (the build_id of create_build's result).")] string build_id,
-        [Description(SpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.GetBuildAsync(SpaceOrDefault(space), build_id, ct));
+        yield return Tool("get_latest_build", "Get latest build", ToolEffect.Read,
+                "Get a space's most recent build: status (pending, building, completed, failed), image tag, error.")
+            .Optional("space", Text, SpaceArgument)
+            .Handles(c => Results.Json(() => Api.GetLatestBuildAsync(Space(c), c.Cancellation)));
+
+        yield return Tool("get_build", "Get build", ToolEffect.Read, "Get one build of a space by its build_id.")
+            .Required("build_id", Text, "Build id (the build_id of create_build's result).")
+            .Optional("space", Text, SpaceArgument)
+            .Handles(c => Results.Json(() => Api.GetBuildAsync(Space(c), c.String("build_id"), c.Cancellation)));
+    }
 }

@@ -1,48 +1,41 @@
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
-using ModelContextProtocol.Protocol;
+using Raworc.Client;
+using static Raworc.Mcp.Tools.ArgumentType;
 
 namespace Raworc.Mcp.Tools;
 
 /// <summary>The conversation of a session with its agent.</summary>
 internal sealed class MessageTools(ToolContext context) : ToolSet(context)
 {
-    private const string IdArgument = "Session id (a UUID).";
+    public override string Name => "messages";
 
-    [RaworcTool("get_messages", "Get messages", ToolEffect.Read)]
-    [Description("Get a session's messages, oldest first; role is user, agent or system. For the newest ones, read get_message_count and set offset = count - limit.")]
-    public Task<CallToolResult> GetMessages(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        [Description("At most this many messages (default 100).")][Range(1, 1000)] int? limit = null,
-        [Description("Skip this many of the oldest messages.")][Range(0, 1_000_000_000)] int? offset = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.ListMessagesAsync(session_id, limit, offset, ct));
+    public override IEnumerable<ToolDefinition> Define()
+    {
+        yield return Tool("get_messages", "Get messages", ToolEffect.Read,
+                "Get a session's messages, oldest first; role is user, agent or system. For the newest ones, read get_message_count and set offset = count - limit.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Optional("limit", Integer, "At most this many messages (default 100).", minimum: 1, maximum: RaworcClient.MaxMessagesPerPage)
+            .Optional("offset", Integer, "Skip this many of the oldest messages.", minimum: 0)
+            .Handles(c => Results.Json(() => Api.ListMessagesAsync(c.String("session_id"), c.OptionalInt("limit"), c.OptionalInt("offset"), c.Cancellation)));
 
-    [RaworcTool("send_message", "Send message", ToolEffect.Create, OpenWorld = true)]
-    [Description("Send a user message to a session's agent. The agent answers asynchronously: poll get_messages for a message with role agent. A closed session is reopened.")]
-    public Task<CallToolResult> SendMessage(
-        [Description(IdArgument)] string session_id,
-        [Description("The message text.")] string content,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        [Description("Free-form metadata object.")] Dictionary<string, JsonElement>? metadata = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.SendMessageAsync(session_id, content, AsJson(metadata), ct));
+        yield return Tool("send_message", "Send message", ToolEffect.Create,
+                "Send a user message to a session's agent. The agent answers asynchronously: poll get_messages for a message with role agent. A closed session is reopened.",
+                openWorld: true)
+            .Required("session_id", Text, SessionIdArgument)
+            .Required("content", Text, "The message text.")
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Optional("metadata", AnyObject, "Free-form metadata object.")
+            .Handles(c => Results.Json(() => Api.SendMessageAsync(c.String("session_id"), c.String("content"), c.OptionalObject("metadata"), c.Cancellation)));
 
-    [RaworcTool("get_message_count", "Count messages", ToolEffect.Read)]
-    [Description("Count a session's messages.")]
-    public Task<CallToolResult> GetMessageCount(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.CountMessagesAsync(session_id, ct));
+        yield return Tool("get_message_count", "Count messages", ToolEffect.Read, "Count a session's messages.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Json(() => Api.CountMessagesAsync(c.String("session_id"), c.Cancellation)));
 
-    [RaworcTool("clear_messages", "Clear messages", ToolEffect.Delete)]
-    [Description("Permanently delete all of a session's messages. Returns how many were deleted.")]
-    public Task<CallToolResult> ClearMessages(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.ClearMessagesAsync(session_id, ct));
+        yield return Tool("clear_messages", "Clear messages", ToolEffect.Delete,
+                "Permanently delete all of a session's messages. Returns how many were deleted.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Json(() => Api.ClearMessagesAsync(c.String("session_id"), c.Cancellation)));
+    }
 }

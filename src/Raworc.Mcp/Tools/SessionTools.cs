@@ -1,97 +1,79 @@
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
-using ModelContextProtocol.Protocol;
 using Raworc.Client;
+using static Raworc.Mcp.Tools.ArgumentType;
 
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Sessions: running agent containers of a space. Sessions are global and addressed by id.</summary>
 internal sealed class SessionTools(ToolContext context) : ToolSet(context)
 {
-    private const string IdArgument = "Session id (a UUID).";
+    public override string Name => "sessions";
 
-    [RaworcTool("list_sessions", "List sessions", ToolEffect.Read)]
-    [Description("List the sessions of a space, newest first, with state (init, idle, busy, closed, errored).")]
-    public Task<CallToolResult> ListSessions(
-        [Description(SpaceArgument)] string? space = null,
-        [Description("Only sessions in this state.")][AllowedValues("init", "idle", "busy", "closed", "errored")] string? state = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.ListSessionsAsync(SpaceOrDefault(space), state, ct));
+    public override IEnumerable<ToolDefinition> Define()
+    {
+        yield return Tool("list_sessions", "List sessions", ToolEffect.Read,
+                "List the sessions of a space, newest first, with state (init, idle, busy, closed, errored).")
+            .Optional("space", Text, SpaceArgument)
+            .Optional("state", Text, "Only sessions in this state.", RaworcClient.SessionStates)
+            .Handles(c => Results.Json(() => Api.ListSessionsAsync(Space(c), c.OptionalString("state"), c.Cancellation)));
 
-    [RaworcTool("create_session", "Create session", ToolEffect.Create)]
-    [Description("Start a session (an agent container) in a space. The space needs an ANTHROPIC_API_KEY secret and a completed build. Starts in state init, then idle.")]
-    public Task<CallToolResult> CreateSession(
-        [Description(SpaceArgument)] string? space = null,
-        [Description("Free-form metadata object.")] Dictionary<string, JsonElement>? metadata = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.CreateSessionAsync(new CreateSessionRequest(SpaceOrDefault(space), AsJson(metadata)), ct));
+        yield return Tool("create_session", "Create session", ToolEffect.Create,
+                "Start a session (an agent container) in a space. The space needs an ANTHROPIC_API_KEY secret and a completed build. Starts in state init, then idle.")
+            .Optional("space", Text, SpaceArgument)
+            .Optional("metadata", AnyObject, "Free-form metadata object.")
+            .Handles(c => Results.Json(() => Api.CreateSessionAsync(new CreateSessionRequest(Space(c), c.OptionalObject("metadata")), c.Cancellation)));
 
-    [RaworcTool("get_session", "Get session", ToolEffect.Read)]
-    [Description("Get one session: state, space, parent, timestamps, metadata.")]
-    public Task<CallToolResult> GetSession(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.GetSessionAsync(session_id, ct));
+        yield return Tool("get_session", "Get session", ToolEffect.Read, "Get one session: state, space, parent, timestamps, metadata.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Json(() => Api.GetSessionAsync(c.String("session_id"), c.Cancellation)));
 
-    [RaworcTool("update_session", "Update session", ToolEffect.Update)]
-    [Description("Replace a session's metadata.")]
-    public Task<CallToolResult> UpdateSession(
-        [Description(IdArgument)] string session_id,
-        [Description("New metadata object; replaces the old one.")] Dictionary<string, JsonElement> metadata,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.UpdateSessionAsync(session_id, new UpdateSessionRequest(AsJson(metadata)!.Value), ct));
+        yield return Tool("update_session", "Update session", ToolEffect.Update, "Replace a session's metadata.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Required("metadata", AnyObject, "New metadata object; replaces the old one.")
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Json(() => Api.UpdateSessionAsync(c.String("session_id"),
+                new UpdateSessionRequest(c.OptionalObject("metadata")!.Value), c.Cancellation)));
 
-    [RaworcTool("update_session_state", "Set session state", ToolEffect.Update)]
-    [Description("Overwrite a session's state without any transition check (an operator's repair tool). To stop or reopen a session use close_session or restore_session.")]
-    public Task<CallToolResult> UpdateSessionState(
-        [Description(IdArgument)] string session_id,
-        [Description("The state to write.")][AllowedValues("init", "idle", "busy", "closed", "errored")] string state,
-        CancellationToken ct) =>
-        Results.Json(() => Api.UpdateSessionStateAsync(session_id, state, ct));
+        yield return Tool("update_session_state", "Set session state", ToolEffect.Update,
+                "Overwrite a session's state without any transition check (an operator's repair tool). To stop or reopen a session use close_session or restore_session.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Required("state", Text, "The state to write.", RaworcClient.SessionStates)
+            .Handles(c => Results.Json(() => Api.UpdateSessionStateAsync(c.String("session_id"), c.String("state"), c.Cancellation)));
 
-    [RaworcTool("close_session", "Close session", ToolEffect.Update)]
-    [Description("Close a session: stops its container and keeps its files; restore_session reopens it. Sending a message also reopens it.")]
-    public Task<CallToolResult> CloseSession([Description(IdArgument)] string session_id, CancellationToken ct) =>
-        Results.Json(() => Api.CloseSessionAsync(session_id, ct));
+        yield return Tool("close_session", "Close session", ToolEffect.Update,
+                "Close a session: stops its container and keeps its files; restore_session reopens it. Sending a message also reopens it.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
-    [RaworcTool("restore_session", "Restore session", ToolEffect.Update)]
-    [Description("Reopen a closed session; it becomes idle.")]
-    public Task<CallToolResult> RestoreSession([Description(IdArgument)] string session_id, CancellationToken ct) =>
-        Results.Json(() => Api.RestoreSessionAsync(session_id, ct));
+        yield return Tool("restore_session", "Restore session", ToolEffect.Update, "Reopen a closed session; it becomes idle.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Handles(c => Results.Json(() => Api.RestoreSessionAsync(c.String("session_id"), c.Cancellation)));
 
-    [RaworcTool("remix_session", "Remix session", ToolEffect.Create)]
-    [Description("Fork a session into a new one with a copy of its files, in the same space. Returns the new session.")]
-    public Task<CallToolResult> RemixSession(
-        [Description(IdArgument)] string session_id,
-        [Description("Ignored: the new session always stays in the parent's space.")] string? space = null,
-        [Description("Metadata for the new session; copied from the parent when omitted.")] Dictionary<string, JsonElement>? metadata = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.RemixSessionAsync(session_id, new RemixSessionRequest(AsJson(metadata)), ct));
+        yield return Tool("remix_session", "Remix session", ToolEffect.Create,
+                "Fork a session into a new one with a copy of its files, in the same space. Returns the new session.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, "Ignored: the new session always stays in the parent's space.")
+            .Optional("metadata", AnyObject, "Metadata for the new session; copied from the parent when omitted.")
+            .Handles(c => Results.Json(() => Api.RemixSessionAsync(c.String("session_id"),
+                new RemixSessionRequest(c.OptionalObject("metadata")), c.Cancellation)));
 
-    [RaworcTool("pause_session", "Pause session", ToolEffect.Update)]
-    [Description("Pause a session. The API has no pause: this closes the session (container stopped, files kept); resume_session reopens it.")]
-    public Task<CallToolResult> PauseSession(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.CloseSessionAsync(session_id, ct));
+        yield return Tool("pause_session", "Pause session", ToolEffect.Update,
+                "Pause a session. The API has no pause: this closes the session (container stopped, files kept); resume_session reopens it.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
-    [RaworcTool("resume_session", "Resume session", ToolEffect.Update)]
-    [Description("Resume a paused session. The API has no resume: this restores a closed session, which becomes idle.")]
-    public Task<CallToolResult> ResumeSession(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.RestoreSessionAsync(session_id, ct));
+        yield return Tool("resume_session", "Resume session", ToolEffect.Update,
+                "Resume a paused session. The API has no resume: this restores a closed session, which becomes idle.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Json(() => Api.RestoreSessionAsync(c.String("session_id"), c.Cancellation)));
 
-    [RaworcTool("terminate_session", "Terminate session", ToolEffect.Delete)]
-    [Description("Permanently delete a session with its container, files and messages.")]
-    public Task<CallToolResult> TerminateSession(
-        [Description(IdArgument)] string session_id,
-        [Description(IgnoredSpaceArgument)] string? space = null,
-        CancellationToken ct = default) =>
-        Results.Confirm(() => Api.DeleteSessionAsync(session_id, ct), $"Terminated session '{session_id}'.");
+        yield return Tool("terminate_session", "Terminate session", ToolEffect.Delete,
+                "Permanently delete a session with its container, files and messages.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("space", Text, IgnoredSpaceArgument)
+            .Handles(c => Results.Confirm(() => Api.DeleteSessionAsync(c.String("session_id"), c.Cancellation),
+                $"Terminated session '{c.String("session_id")}'."));
+    }
 }

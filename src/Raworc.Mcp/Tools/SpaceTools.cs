@@ -1,48 +1,47 @@
-using System.ComponentModel;
-using System.Text.Json;
-using ModelContextProtocol.Protocol;
 using Raworc.Client;
+using static Raworc.Mcp.Tools.ArgumentType;
 
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Spaces: the isolated workspaces that hold agents, secrets, builds and sessions.</summary>
 internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
 {
-    [RaworcTool("list_spaces", "List spaces", ToolEffect.Read)]
-    [Description("List all spaces with description, settings and active flag, newest first.")]
-    public Task<CallToolResult> ListSpaces(CancellationToken ct) =>
-        Results.Json(() => Api.ListSpacesAsync(ct));
+    public override string Name => "spaces";
 
-    [RaworcTool("create_space", "Create space", ToolEffect.Create)]
-    [Description("Create a space. Before sessions can run in it, it needs an ANTHROPIC_API_KEY secret, agents and a completed build.")]
-    public Task<CallToolResult> CreateSpace(
-        [Description("Space name: letters, digits, '_', '.' and '-'.")] string name,
-        [Description("What the space is for.")] string? description = null,
-        [Description("Free-form settings object.")] Dictionary<string, JsonElement>? settings = null,
-        CancellationToken ct = default) =>
-        Results.Json(() => Api.CreateSpaceAsync(new CreateSpaceRequest(name, description, AsJson(settings)), ct));
-
-    [RaworcTool("get_space", "Get space", ToolEffect.Read)]
-    [Description("Get one space by name.")]
-    public Task<CallToolResult> GetSpace([Description("Space name.")] string name, CancellationToken ct) =>
-        Results.Json(() => Api.GetSpaceAsync(name, ct));
-
-    [RaworcTool("update_space", "Update space", ToolEffect.Update)]
-    [Description("Change a space's description, settings (replaced whole) or active flag. Give at least one field.")]
-    public Task<CallToolResult> UpdateSpace(
-        [Description("Space name.")] string name,
-        [Description("New description.")] string? description = null,
-        [Description("New settings object; replaces the old one.")] Dictionary<string, JsonElement>? settings = null,
-        [Description("Whether the space is active.")] bool? active = null,
-        CancellationToken ct = default)
+    public override IEnumerable<ToolDefinition> Define()
     {
-        if (description is null && settings is null && active is null)
-            return Task.FromResult(ToolResults.InvalidArguments("update_space", ["give at least one of description, settings, active"]));
-        return Results.Json(() => Api.UpdateSpaceAsync(name, new UpdateSpaceRequest(description, AsJson(settings), active), ct));
-    }
+        yield return Tool("list_spaces", "List spaces", ToolEffect.Read, "List all spaces with description, settings and active flag, newest first.")
+            .Handles(c => Results.Json(() => Api.ListSpacesAsync(c.Cancellation)));
 
-    [RaworcTool("delete_space", "Delete space", ToolEffect.Delete)]
-    [Description("Permanently delete a space. The default space cannot be deleted, nor a space that still has sessions.")]
-    public Task<CallToolResult> DeleteSpace([Description("Space name.")] string name, CancellationToken ct) =>
-        Results.Confirm(() => Api.DeleteSpaceAsync(name, ct), $"Deleted space '{name}'.");
+        yield return Tool("create_space", "Create space", ToolEffect.Create,
+                "Create a space. Before sessions can run in it, it needs an ANTHROPIC_API_KEY secret, agents and a completed build.")
+            .Required("name", Text, "Space name: letters, digits, '_', '.' and '-'.")
+            .Optional("description", Text, "What the space is for.")
+            .Optional("settings", AnyObject, "Free-form settings object.")
+            .Handles(c => Results.Json(() => Api.CreateSpaceAsync(
+                new CreateSpaceRequest(c.String("name"), c.OptionalString("description"), c.OptionalObject("settings")), c.Cancellation)));
+
+        yield return Tool("get_space", "Get space", ToolEffect.Read, "Get one space by name.")
+            .Required("name", Text, "Space name.")
+            .Handles(c => Results.Json(() => Api.GetSpaceAsync(c.String("name"), c.Cancellation)));
+
+        yield return Tool("update_space", "Update space", ToolEffect.Update,
+                "Change a space's description, settings (replaced whole) or active flag. Give at least one field.")
+            .Required("name", Text, "Space name.")
+            .Optional("description", Text, "New description.")
+            .Optional("settings", AnyObject, "New settings object; replaces the old one.")
+            .Optional("active", Flag, "Whether the space is active.")
+            .Handles(c =>
+            {
+                var request = new UpdateSpaceRequest(c.OptionalString("description"), c.OptionalObject("settings"), c.OptionalBool("active"));
+                return request is { Description: null, Settings: null, Active: null }
+                    ? Task.FromResult(ToolResults.InvalidArguments("update_space", ["give at least one of description, settings, active"]))
+                    : Results.Json(() => Api.UpdateSpaceAsync(c.String("name"), request, c.Cancellation));
+            });
+
+        yield return Tool("delete_space", "Delete space", ToolEffect.Delete,
+                "Permanently delete a space. The default space cannot be deleted, nor a space that still has sessions.")
+            .Required("name", Text, "Space name.")
+            .Handles(c => Results.Confirm(() => Api.DeleteSpaceAsync(c.String("name"), c.Cancellation), $"Deleted space '{c.String("name")}'."));
+    }
 }

@@ -1,23 +1,22 @@
-using System.ComponentModel;
-using ModelContextProtocol.Protocol;
-
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Reachability, version and identity.</summary>
 internal sealed class SystemTools(ToolContext context) : ToolSet(context)
 {
-    [RaworcTool("health_check", "Check API health", ToolEffect.Read)]
-    [Description("Check that the Raworc API is reachable and healthy. Needs no credentials.")]
-    public Task<CallToolResult> HealthCheck(CancellationToken ct) =>
-        Results.Confirm(() => Api.CheckHealthAsync(ct), $"The Raworc API at {Api.ApiUrl} is healthy.");
+    public override string Name => "system";
 
-    [RaworcTool("get_version", "Get API version", ToolEffect.Read)]
-    [Description("Get the Raworc server version and API version. Needs no credentials.")]
-    public Task<CallToolResult> GetVersion(CancellationToken ct) =>
-        Results.Json(() => Api.GetVersionAsync(ct));
+    public override IEnumerable<ToolDefinition> Define()
+    {
+        yield return Tool("health_check", "Check API health", ToolEffect.Read,
+                "Check that the Raworc API is reachable and healthy. Needs no credentials.")
+            .Handles(c => Results.Confirm(() => Api.CheckHealthAsync(c.Cancellation), $"The Raworc API at {Api.ApiUrl} is healthy."));
 
-    [RaworcTool("whoami", "Who am I", ToolEffect.Read)]
-    [Description("Show the principal the configured credentials belong to (user and type). Use it to check that authentication works.")]
-    public Task<CallToolResult> WhoAmI(CancellationToken ct) =>
-        Results.Json(() => Api.GetCurrentPrincipalAsync(ct));
+        yield return Tool("get_version", "Get API version", ToolEffect.Read,
+                "Get the Raworc server version and API version. Needs no credentials.")
+            .Handles(c => Results.Json(() => Api.GetVersionAsync(c.Cancellation)));
+
+        yield return Tool("whoami", "Who am I", ToolEffect.Read,
+                "Show the principal the configured credentials belong to (user and type). Use it to check that authentication works.")
+            .Handles(c => Results.Json(() => Api.GetCurrentPrincipalAsync(c.Cancellation)));
+    }
 }

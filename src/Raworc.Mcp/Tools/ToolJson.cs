@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using ModelContextProtocol;
 using Raworc.Client;
 
 namespace Raworc.Mcp.Tools;
@@ -13,6 +12,7 @@ internal sealed record Confirmation(bool Success, string Message);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Confirmation))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class ToolJsonContext : JsonSerializerContext;
 
 /// <summary>The one set of JSON options of the tool layer: argument binding, schemas and results.</summary>
@@ -26,18 +26,14 @@ internal static class ToolJson
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions)
+        var options = new JsonSerializerOptions
         {
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             WriteIndented = false,
-            // The API's wire names, also for nested argument types such as a role's rules.
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // A rule of create_role without api_groups is refused by name instead of reaching the API as null.
-            RespectRequiredConstructorParameters = true,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(RaworcJsonContext.Default, ToolJsonContext.Default),
         };
-        options.TypeInfoResolverChain.Insert(0, RaworcJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(1, ToolJsonContext.Default);
         options.MakeReadOnly();
         return options;
     }

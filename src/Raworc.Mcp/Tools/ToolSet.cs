@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Raworc.Client;
 
 namespace Raworc.Mcp.Tools;
@@ -13,20 +12,26 @@ internal sealed class ToolContext(RaworcClient client, string defaultSpace, Tool
     public ToolResults Results { get; } = results;
 }
 
-/// <summary>Base of the per-area tool classes.</summary>
+/// <summary>Base of the per-area tool classes: each declares its tools in <see cref="Define"/>.</summary>
 internal abstract class ToolSet(ToolContext context)
 {
+    /// <summary>The tool set's name, as used to select tool sets.</summary>
+    public abstract string Name { get; }
+
+    public abstract IEnumerable<ToolDefinition> Define();
+
     protected RaworcClient Api => context.Client;
 
     protected ToolResults Results => context.Results;
 
-    /// <summary>The given space, or the configured default (RAWORC_DEFAULT_SPACE) when omitted.</summary>
-    protected string SpaceOrDefault(string? space) => string.IsNullOrWhiteSpace(space) ? context.DefaultSpace : space;
+    /// <param name="openWorld">True when the call reaches beyond the Raworc control plane (source repositories, an agent acting on the world).</param>
+    protected static ToolDefinition Tool(string name, string title, ToolEffect effect, string description, bool openWorld = false) =>
+        new(name, title, effect, description) { OpenWorld = openWorld };
 
-    /// <summary>A JSON object argument as the client's wire type.</summary>
-    protected static JsonElement? AsJson(Dictionary<string, JsonElement>? value) =>
-        value is null ? null : JsonSerializer.SerializeToElement(value, ToolJsonContext.Default.DictionaryStringJsonElement);
+    /// <summary>The call's <c>space</c> argument, or the configured default (RAWORC_DEFAULT_SPACE) when omitted.</summary>
+    protected string Space(ToolCall call) => call.OptionalString("space") is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space : context.DefaultSpace;
 
     protected const string SpaceArgument = "Space name. Defaults to the configured default space.";
-    protected const string IgnoredSpaceArgument = "Accepted for compatibility and ignored: sessions are addressed by id alone.";
+    protected const string IgnoredSpaceArgument = "Ignored: sessions are addressed by id alone.";
+    protected const string SessionIdArgument = "Session id (a UUID).";
 }

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+
+namespace Raworc.Mcp.Tools;
+
+/// <summary>What a tool does to the control plane; decides its MCP annotations.</summary>
+internal enum ToolEffect
+{
+    /// <summary>Reads only: readOnly, idempotent, not destructive.</summary>
+    Read,
+
+    /// <summary>Creates something or triggers work; calling twice does it twice.</summary>
+    Create,
+
+    /// <summary>Changes something in place; calling twice has no further effect.</summary>
+    Update,
+
+    /// <summary>Destroys data that cannot be recovered: destructive, idempotent.</summary>
+    Delete,
+}
+
+/// <summary>The JSON shape of one argument.</summary>
+internal enum ArgumentType
+{
+    /// <summary>A JSON string.</summary>
+    Text,
+
+    /// <summary>A JSON number without fraction, within a 32-bit int.</summary>
+    Integer,
+
+    /// <summary>true or false.</summary>
+    Flag,
+
+    /// <summary>A free-form JSON object (metadata, settings).</summary>
+    AnyObject,
+
+    /// <summary>An array of RBAC rules: api_groups, resources, verbs, resource_names.</summary>
+    RoleRules,
+}
+
+/// <summary>One argument of a tool: what the model sees in the input schema.</summary>
+internal sealed record ToolArgument(string Name, ArgumentType Type, string Description, bool Required)
+{
+    /// <summary>For strings: the only values accepted.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; init; }
+
+    public int? Minimum { get; init; }
+
+    public int? Maximum { get; init; }
+
+    public JsonObject ToSchema()
+    {
+        var schema = Type switch
+        {
+            ArgumentType.Text => new JsonObject { ["type"] = "string" },
+            ArgumentType.Integer => new JsonObject { ["type"] = "integer" },
+            ArgumentType.Flag => new JsonObject { ["type"] = "boolean" },
+            ArgumentType.AnyObject => new JsonObject { ["type"] = "object" },
+            ArgumentType.RoleRules => RoleRulesSchema(),
+            _ => throw new ArgumentOutOfRangeException(nameof(Type)),
+        };
+        schema["description"] = Description;
+        if (AllowedValues is not null) schema["enum"] = new JsonArray([.. AllowedValues.Select(v => (JsonNode?)v)]);
+        if (Minimum is not null) schema["minimum"] = Minimum;
+        if (Maximum is not null) schema["maximum"] = Maximum;
+        return schema;
+    }
+
+    private static JsonObject RoleRulesSchema()
+    {
+        static JsonObject Strings() => new() { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
+        return new JsonObject
+        {
+            ["type"] = "array",
+            ["items"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject
+                {
+                    ["api_groups"] = Strings(),
+                    ["resources"] = Strings(),
+                    ["verbs"] = Strings(),
+                    ["resource_names"] = Strings(),
+                },
+                ["required"] = new JsonArray("api_groups", "resources", "verbs"),
+            },
+        };
+    }
+}
+
+/// <summary>Runs a tool once its arguments have been checked against its schema.</summary>
+internal delegate Task<CallToolResult> ToolHandler(ToolCall call);
+
+/// <summary>
+/// One MCP tool, declared explicitly (no reflection): name, title, description, arguments, effect and handler.
+/// Built with <see cref="ToolSet.Tool"/> and the fluent methods below.
+/// </summary>
+internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effect, string Description)
+{
+    private readonly List<ToolArgument> _arguments = [];
+
+    /// <summary>True when the call reaches beyond the Raworc control plane.</summary>
+    public bool OpenWorld { get; init; }
+
+    public IReadOnlyList<ToolArgument> Arguments => _arguments;
+
+    public ToolHandler Handler { get; private set; } = _ => throw new InvalidOperationException("no handler");
+
+    public ToolDefinition Required(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null) =>
+        Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues });
+
+    public ToolDefinition Optional(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null,
+        int? minimum = null, int? maximum = null) =>
+        Add(new ToolArgument(name, type, description, false) { AllowedValues = allowedValues, Minimum = minimum, Maximum = maximum });
+
+    public ToolDefinition Handles(ToolHandler handler)
+    {
+        Handler = handler;
+        return this;
+    }
+
+    private ToolDefinition Add(ToolArgument argument)
+    {
+        _arguments.Add(argument);
+        return this;
+    }
+
+    /// <summary>The tool as <c>tools/list</c> shows it.</summary>
+    public Tool ToProtocolTool()
+    {
+        var properties = new JsonObject();
+        foreach (var argument in _arguments) properties[argument.Name] = argument.ToSchema();
+        var schema = new JsonObject { ["type"] = "object", ["properties"] = properties };
+        var required = _arguments.Where(a => a.Required).Select(a => (JsonNode?)a.Name).ToArray();
+        if (required.Length > 0) schema["required"] = new JsonArray(required);
+
+        return new Tool
+        {
+            Name = Name,
+            Title = Title,
+            Description = Description,
+            InputSchema = JsonSerializer.SerializeToElement(schema, ToolJsonContext.Default.JsonObject),
+            Annotations = new ToolAnnotations
+            {
+                Title = Title,
+                ReadOnlyHint = Effect == ToolEffect.Read,
+                DestructiveHint = Effect == ToolEffect.Delete,
+                IdempotentHint = Effect != ToolEffect.Create,
+                OpenWorldHint = OpenWorld,
+            },
+        };
+    }
+}
