@@ -56,17 +56,28 @@ if [ "$ext" = tar.gz ]; then
   fi
   (cd "$stage" && tar "${owner[@]}" -czf "$out/$name" "${files[@]}")
 else
-  if command -v zip >/dev/null 2>&1; then
+  zip_with="${RAWORC_ZIP_WITH:-}" # zip, 7z, node or powershell; default: the first one available
+  if [ -z "$zip_with" ]; then
+    for z in zip 7z node; do command -v "$z" >/dev/null 2>&1 && { zip_with="$z"; break; }; done
+  fi
+  if [ "$zip_with" = zip ]; then
     (cd "$stage" && zip -q -X "$out/$name" "${files[@]}")
-  elif command -v 7z >/dev/null 2>&1; then
-    (cd "$stage" && 7z a -tzip -bso0 -bsp0 "$out/$name" "${files[@]}")
+  elif [ "$zip_with" = 7z ]; then
+    dst="$out/$name"
+    if command -v cygpath >/dev/null 2>&1; then dst="$(cygpath -w "$dst")"; fi
+    (cd "$stage" && 7z a -tzip -bso0 -bsp0 "$dst" "${files[@]}")
+  elif [ "$zip_with" = node ]; then
+    zipjs="$root/packaging/zip.js"
+    if command -v cygpath >/dev/null 2>&1; then zipjs="$(cygpath -w "$zipjs")"; fi
+    (cd "$stage" && node "$zipjs" "$(basename "$name")" "${files[@]}")
+    mv "$stage/$(basename "$name")" "$out/$name"
   elif command -v pwsh >/dev/null 2>&1 || command -v powershell >/dev/null 2>&1; then
     ps="$(command -v pwsh || command -v powershell)"
     src="$stage"; dst="$out/$name"
     if command -v cygpath >/dev/null 2>&1; then src="$(cygpath -w "$stage")"; dst="$(cygpath -w "$out/$name")"; fi
     "$ps" -NoProfile -Command "Compress-Archive -Path '$src\\*' -DestinationPath '$dst'"
   else
-    echo "make-archive.sh: need zip, 7z or PowerShell to make $name" >&2; exit 1
+    echo "make-archive.sh: need zip, 7z, node or PowerShell to make $name" >&2; exit 1
   fi
 fi
 

@@ -8,7 +8,8 @@
 #   scripts/render-packaging.sh --checksums dist/checksums.txt [--version V] [--out DIR]
 #                               [--base-url URL] [--release-date YYYY-MM-DD] [--update-repo]
 # --version defaults to Directory.Build.props; --out to artifacts/packaging; --base-url to the GitHub
-# release download folder of tag v<version>. --update-repo also writes the version into packaging/server.json.
+# release download folder of tag v<version>. --update-repo also writes the version into packaging/server.json;
+# after a version bump, `scripts/render-packaging.sh --update-repo` (no checksums) does only that.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,8 +32,10 @@ while [ $# -gt 0 ]; do
     *) echo "render-packaging.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ -n "$checksums" ] || { echo "render-packaging.sh: --checksums FILE is required" >&2; exit 2; }
-[ -f "$checksums" ] || { echo "render-packaging.sh: $checksums not found" >&2; exit 1; }
+if [ -z "$checksums" ] && [ "$update_repo" = 0 ]; then
+  echo "render-packaging.sh: --checksums FILE is required" >&2; exit 2
+fi
+[ -z "$checksums" ] || [ -f "$checksums" ] || { echo "render-packaging.sh: $checksums not found" >&2; exit 1; }
 [ -n "$version" ] || version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
 [ -n "$version" ] || { echo "render-packaging.sh: no version" >&2; exit 1; }
 [ -n "$base_url" ] || base_url="https://github.com/raworc/raworc-mcp/releases/download/v$version"
@@ -49,43 +52,45 @@ const die = (msg) => { process.stderr.write(`render-packaging.sh: ${msg}\n`); pr
 if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) die(`"${version}" is not a release version`);
 if (!/^\d{4}-\d{2}-\d{2}$/.test(releaseDate)) die(`release date "${releaseDate}" is not YYYY-MM-DD`);
 
-// sha256sum output: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); names may carry a directory.
-const sums = new Map();
-for (const line of fs.readFileSync(checksumsFile, 'utf8').split(/\r?\n/)) {
-  if (!line.trim()) continue;
-  const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line.trim());
-  if (!m) die(`${checksumsFile}: not a sha256sum line: ${line}`);
-  sums.set(path.basename(m[2]), m[1].toLowerCase());
-}
+if (checksumsFile) {
+  // sha256sum output: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); names may carry a directory.
+  const sums = new Map();
+  for (const line of fs.readFileSync(checksumsFile, 'utf8').split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line.trim());
+    if (!m) die(`${checksumsFile}: not a sha256sum line: ${line}`);
+    sums.set(path.basename(m[2]), m[1].toLowerCase());
+  }
 
-const platforms = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
-const vars = { version, release_date: releaseDate };
-const missing = [];
-for (const p of platforms) {
-  const file = `raworc-mcp-${version}-${p}.${p.startsWith('win32') ? 'zip' : 'tar.gz'}`;
-  const key = p.replace('-', '_');
-  if (!sums.has(file)) { missing.push(file); continue; }
-  vars[`url_${key}`] = `${baseUrl.replace(/\/+$/, '')}/${file}`;
-  vars[`sha256_${key}`] = sums.get(file);
-  vars[`sha256_${key}_upper`] = sums.get(file).toUpperCase();
-}
-if (missing.length) die(`${checksumsFile} has no checksum for: ${missing.join(', ')}`);
+  const platforms = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
+  const vars = { version, release_date: releaseDate };
+  const missing = [];
+  for (const p of platforms) {
+    const file = `raworc-mcp-${version}-${p}.${p.startsWith('win32') ? 'zip' : 'tar.gz'}`;
+    const key = p.replace('-', '_');
+    if (!sums.has(file)) { missing.push(file); continue; }
+    vars[`url_${key}`] = `${baseUrl.replace(/\/+$/, '')}/${file}`;
+    vars[`sha256_${key}`] = sums.get(file);
+    vars[`sha256_${key}_upper`] = sums.get(file).toUpperCase();
+  }
+  if (missing.length) die(`${checksumsFile} has no checksum for: ${missing.join(', ')}`);
 
-function render(template, target) {
-  const text = fs.readFileSync(path.join(root, 'packaging', template), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, k) => {
-    if (!(k in vars)) die(`${template}: no value for ${m}`);
-    return vars[k];
-  });
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, text);
-  console.log(`rendered ${target}`);
-}
+  function render(template, target) {
+    const text = fs.readFileSync(path.join(root, 'packaging', template), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, k) => {
+      if (!(k in vars)) die(`${template}: no value for ${m}`);
+      return vars[k];
+    });
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+    console.log(`rendered ${target}`);
+  }
 
-render('homebrew/raworc-mcp.rb.template', path.join(out, 'homebrew', 'raworc-mcp.rb'));
-const wingetDir = path.join(out, 'winget', 'manifests', 'r', 'Raworc', 'RaworcMcp', version);
-fs.rmSync(wingetDir, { recursive: true, force: true });
-for (const f of ['Raworc.RaworcMcp.yaml', 'Raworc.RaworcMcp.installer.yaml', 'Raworc.RaworcMcp.locale.en-US.yaml']) {
-  render(`winget/${f}.template`, path.join(wingetDir, f));
+  render('homebrew/raworc-mcp.rb.template', path.join(out, 'homebrew', 'raworc-mcp.rb'));
+  const wingetDir = path.join(out, 'winget', 'manifests', 'r', 'Raworc', 'RaworcMcp', version);
+  fs.rmSync(wingetDir, { recursive: true, force: true });
+  for (const f of ['Raworc.RaworcMcp.yaml', 'Raworc.RaworcMcp.installer.yaml', 'Raworc.RaworcMcp.locale.en-US.yaml']) {
+    render(`winget/${f}.template`, path.join(wingetDir, f));
+  }
 }
 
 // server.json: the committed file with this version for the server and its npm package.

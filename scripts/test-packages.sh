@@ -32,8 +32,11 @@ step() { # step NAME COMMAND... : runs one step, records its result
   local name="$1"; shift
   echo
   echo "######## $name"
-  local t0=$SECONDS
-  if "$@"; then
+  local t0=$SECONDS pid
+  # In a background subshell, so that `set -e` stays in force inside step functions (it is off in an `if`).
+  ( "$@" ) &
+  pid=$!
+  if wait "$pid"; then
     status["$name"]=ok; passed=$((passed + 1)); summary+=("  ok    $name ($((SECONDS - t0)) s)")
   else
     status["$name"]=FAIL; failed=$((failed + 1)); summary+=("  FAIL  $name ($((SECONDS - t0)) s)")
@@ -89,8 +92,20 @@ archives_and_manifests() {
   # Dummy archives: a distinct fake binary per platform, so each checksum is different.
   for p in linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64 win32-arm64; do
     printf '#!/bin/sh\necho "raworc-mcp %s (dummy %s)"\n' "$version" "$p" >"$tmp/dummy/$p"
-    bash packaging/make-archive.sh --platform "$p" --binary "$tmp/dummy/$p" --out "$dist" >/dev/null
+    # (win32-arm64 goes through the built-in zip writer, packaging/zip.js, used where zip and 7z are missing)
+    zip_with=""; [ "$p" = win32-arm64 ] && zip_with=node
+    RAWORC_ZIP_WITH="$zip_with" bash packaging/make-archive.sh --platform "$p" --binary "$tmp/dummy/$p" --out "$dist" >/dev/null
   done
+  for p in linux-x64 linux-arm64 darwin-x64 darwin-arm64; do
+    [ "$(tar -tzf "$dist/raworc-mcp-$version-$p.tar.gz" | grep -c '^raworc-mcp$')" = 1 ] || { echo "  FAIL $p archive lacks raworc-mcp"; return 1; }
+  done
+  if command -v unzip >/dev/null 2>&1; then
+    for p in win32-x64 win32-arm64; do
+      unzip -tq "$dist/raworc-mcp-$version-$p.zip" >/dev/null || { echo "  FAIL $p zip does not test clean"; return 1; }
+      [ "$(unzip -Z1 "$dist/raworc-mcp-$version-$p.zip" | grep -c '^raworc-mcp\.exe$')" = 1 ] || { echo "  FAIL $p zip lacks raworc-mcp.exe"; return 1; }
+    done
+    echo "  zip archives (zip/7z and packaging/zip.js) test clean and hold raworc-mcp.exe"
+  fi
   (cd "$dist" && for f in *.sha256; do sha256sum -c --quiet "$f"; done && cat ./*.sha256 >checksums.txt && rm ./*.sha256)
   echo "  dummy archives and checksums.txt:"; sed 's/^/    /' "$dist/checksums.txt"
 
@@ -191,7 +206,7 @@ for (const [label, file] of [['rendered', path.join(out, 'server.json')], ['comm
   let s = {};
   try { s = JSON.parse(fs.readFileSync(file, 'utf8')); check(true, `${label} server.json parses`); } catch (e) { check(false, `${label} server.json parses: ${e.message}`); }
   const npm = (s.packages || []).find((p) => p.registryType === 'npm') || {};
-  const fix = label === 'committed' ? ' (fix: scripts/render-packaging.sh --checksums <file> --update-repo)' : '';
+  const fix = label === 'committed' ? ' (fix: scripts/render-packaging.sh --update-repo)' : '';
   check(s.version === version && npm.version === version, `${label} server.json version ${s.version}/${npm.version} = ${version}${fix}`);
   if (label === 'committed') continue;
   check(s.$schema === 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json', 'server.json $schema 2025-12-11');
