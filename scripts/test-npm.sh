@@ -56,6 +56,26 @@ if grep -q '"resolved": "http' "$proj/package-lock.json"; then bad "the lockfile
 launcher="$proj/node_modules/@raworc/mcp-server/bin/raworc-mcp.js"
 binary="$proj/node_modules/@raworc/mcp-server-$platform/bin/$exe"
 [ -x "$binary" ] && ok "installed binary is executable" || bad "installed binary $binary is not executable"
+meta="$(node - "$proj/node_modules/@raworc" "$platform" "$version" <<'EOF'
+const [dir, platform, version] = process.argv.slice(2);
+const w = require(`${dir}/mcp-server/package.json`);
+const p = require(`${dir}/mcp-server-${platform}/package.json`);
+const problems = [];
+const deps = Object.entries(w.optionalDependencies || {});
+if (deps.length !== 6 || deps.some(([, v]) => v !== version)) problems.push(`optionalDependencies not all pinned to ${version}: ${JSON.stringify(w.optionalDependencies)}`);
+if (JSON.stringify(w.engines) !== JSON.stringify(p.engines) || !w.engines) problems.push(`engines differ: ${JSON.stringify(w.engines)} vs ${JSON.stringify(p.engines)}`);
+if (!w.mcpName) problems.push('wrapper has no mcpName');
+if (w.bin?.['raworc-mcp'] !== 'bin/raworc-mcp.js') problems.push('wrapper bin is not raworc-mcp -> bin/raworc-mcp.js');
+if (w.scripts && Object.keys(w.scripts).some((s) => /install/.test(s))) problems.push('wrapper has install scripts');
+if (w.dependencies && Object.keys(w.dependencies).length) problems.push('wrapper has dependencies');
+const [os, cpu] = platform.split('-');
+if (JSON.stringify(p.os) !== JSON.stringify([os]) || JSON.stringify(p.cpu) !== JSON.stringify([cpu])) problems.push('platform os/cpu wrong');
+if (os === 'linux' && JSON.stringify(p.libc) !== '["glibc"]') problems.push('linux package lacks libc: ["glibc"]');
+if (p.bin || p.scripts) problems.push('platform package declares bin or scripts');
+console.log(problems.length ? problems.join('; ') : `ok mcpName=${w.mcpName} engines=${JSON.stringify(w.engines)}`);
+EOF
+)"
+case "$meta" in ok*) ok "package metadata: 6 optional deps pinned to $version, identical engines, os/cpu/libc, no scripts (${meta#ok })" ;; *) bad "package metadata: $meta" ;; esac
 
 echo "== launcher basics"
 out="$(cd "$proj" && timeout 60 npx --offline raworc-mcp --version 2>"$tmp/err")" && rc=0 || rc=$?
@@ -89,6 +109,18 @@ if [ "$rc" != 0 ] && grep -q "No prebuilt binary is published for freebsd-" <<<"
 else
   bad "unsupported platform message: rc=$rc '$out'"
 fi
+
+# Windows naming (simulated on this machine): the launcher must look for @raworc/mcp-server-win32-<arch>
+# and its bin/raworc-mcp.exe.
+arch="${platform#*-}"
+winpkg="$proj/node_modules/@raworc/mcp-server-win32-$arch"
+mkdir -p "$winpkg/bin"
+echo "{ \"name\": \"@raworc/mcp-server-win32-$arch\", \"version\": \"$version\" }" >"$winpkg/package.json"
+printf '#!/bin/sh\necho "win32 exe: $0"\n' >"$winpkg/bin/raworc-mcp.exe"
+chmod +x "$winpkg/bin/raworc-mcp.exe"
+out="$(timeout 30 node -e 'Object.defineProperty(process, "platform", { value: "win32" }); require(process.argv[1])' "$launcher" 2>&1)" && rc=0 || rc=$?
+if [ "$rc" = 0 ] && [ "$out" = "win32 exe: $winpkg/bin/raworc-mcp.exe" ]; then ok "win32 (simulated): runs @raworc/mcp-server-win32-$arch/bin/raworc-mcp.exe"; else bad "win32 (simulated): rc=$rc '$out'"; fi
+rm -rf "$winpkg"
 
 # RAWORC_MCP_BINARY override, argument and exit-code passthrough, signal re-raise.
 fake="$tmp/fake-bin"
