@@ -51,8 +51,8 @@ summary=()
 failed=0
 # record NAME STATUS START_MS DETAIL
 record() {
-  local line
-  line="$(printf '%-12s %-4s %6.1f s  %s' "$1" "$2" "$(( $(now_ms) - $3 ))e-3" "$4")"
+  local line ms=$(( $(now_ms) - $3 ))
+  line="$(printf '%-12s %-4s %4d.%d s  %s' "$1" "$2" "$(( ms / 1000 ))" "$(( ms % 1000 / 100 ))" "$4")"
   summary+=("$line")
   echo "test-e2e: $line"
   [ "$2" = ok ] || failed=1
@@ -190,7 +190,7 @@ else
     --expected-failures scripts/e2e/conformance-baseline.yml -o "$logs/conformance" >"$logs/conformance.log" 2>&1 </dev/null; then
     passed="$(grep -E '^✓' "$logs/conformance.log" | sed -E 's/^✓ ([^:]+):.*/\1/' | paste -sd, - | sed 's/,/, /g')"
     baselined="$(grep -cE '^\s+~ ' "$logs/conformance.log" || true)"
-    record conformance ok "$t" "$(grep -E '^Total:' "$logs/conformance.log" | head -n1); passing: $passed; $baselined baselined (fixture-only scenarios, dns-rebinding in supergateway)"
+    record conformance ok "$t" "checks $(grep -E "^Total:" "$logs/conformance.log" | head -n1 | sed "s/^Total: //"); passing: $passed; $baselined baselined (fixture-only scenarios, dns-rebinding in supergateway)"
   else
     sed -n '/=== SUMMARY ===/,$p' "$logs/conformance.log" >&2
     record conformance FAIL "$t" "see $logs/conformance.log (unexpected failures or stale baseline entries above)"
