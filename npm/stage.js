@@ -90,13 +90,22 @@ function stageWrapper(wrapper, version, outDir) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   const pkg = JSON.parse(JSON.stringify(wrapper));
+  // npm/package.json is private (version 0.0.0-dev) so that it cannot be published by mistake as it is.
+  delete pkg.private;
   pkg.version = version;
   for (const name of Object.keys(pkg.optionalDependencies)) pkg.optionalDependencies[name] = version;
   writeJson(path.join(dir, 'package.json'), pkg);
   fs.copyFileSync(path.join(here, 'bin', 'raworc-mcp.js'), path.join(dir, 'bin', 'raworc-mcp.js'));
   fs.chmodSync(path.join(dir, 'bin', 'raworc-mcp.js'), 0o755);
   fs.copyFileSync(path.join(here, 'README.md'), path.join(dir, 'README.md'));
+  copyLicense(dir);
   return dir;
+}
+
+// The repository's LICENSE, when it has one, goes into every package.
+function copyLicense(dir) {
+  const license = path.join(here, '..', 'LICENSE');
+  if (fs.existsSync(license)) fs.copyFileSync(license, path.join(dir, 'LICENSE'));
 }
 
 function stagePlatform(wrapper, version, platform, binary, binaryCheck, outDir) {
@@ -139,6 +148,7 @@ function stagePlatform(wrapper, version, platform, binary, binaryCheck, outDir) 
   const target = path.join(dir, 'bin', exe);
   fs.copyFileSync(binary, target);
   fs.chmodSync(target, 0o755);
+  copyLicense(dir);
   return dir;
 }
 

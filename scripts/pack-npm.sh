@@ -72,6 +72,7 @@ for dir in "${dirs[@]}"; do
     case "$name" in *-win32-*) exe=raworc-mcp.exe ;; esac
     expected=$'package/README.md\npackage/bin/'"$exe"$'\npackage/package.json'
   fi
+  if [ -f "$dir/LICENSE" ]; then expected="$(printf '%s\npackage/LICENSE\n' "$expected" | LC_ALL=C sort)"; fi
   actual="$(tar tzf "$tgz" | LC_ALL=C sort)"
   if [ "$actual" != "$expected" ]; then
     echo "pack-npm.sh: $tgz has unexpected contents:" >&2

@@ -224,6 +224,20 @@ metric launcher_version_median_ms "$launcher_ms"
 metric launcher_overhead_ms "$overhead_ms"
 metric node_empty_script_median_ms "$node_ms"
 ok "measured: binary ${binary_ms} ms, node launcher ${launcher_ms} ms, overhead ${overhead_ms} ms (node -e 0 alone: ${node_ms} ms)"
+# For reference: what a client that runs `npx raworc-mcp` pays (package already installed; median of 5).
+npx_ms="$(cd "$proj" && node -e '
+const { spawnSync } = require("child_process");
+const runs = [];
+for (let i = 0; i < 6; i++) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync("npx", ["--offline", "raworc-mcp", "--version"], { stdio: "ignore", timeout: 60000, shell: process.platform === "win32" });
+  if (r.status !== 0) process.exit(1);
+  if (i > 0) runs.push(Number(process.hrtime.bigint() - t) / 1e6);
+}
+runs.sort((a, b) => a - b);
+console.log(runs[2].toFixed(1));
+' 2>/dev/null || echo "n/a")"
+metric npx_version_median_ms "$npx_ms"
 
 echo "== MCP over stdio through the launcher (@modelcontextprotocol/sdk@$MCP_SDK_VERSION)"
 if [ "$(head -c 2 "$binary")" = '#!' ]; then

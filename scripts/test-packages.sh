@@ -241,7 +241,8 @@ echo
 echo "######## summary (raworc-mcp $version, $platform)"
 printf '%s\n' "${summary[@]}"
 echo "  launcher start-up: binary --version $(metric binary_version_median_ms) ms, node launcher --version $(metric launcher_version_median_ms) ms," \
-  "overhead $(metric launcher_overhead_ms) ms (node -e 0 alone: $(metric node_empty_script_median_ms) ms; medians of 20)"
+  "overhead $(metric launcher_overhead_ms) ms (node -e 0 alone: $(metric node_empty_script_median_ms) ms; medians of 20);" \
+  "npx --offline raworc-mcp --version $(metric npx_version_median_ms) ms (median of 5)"
 echo "  binary:            $(human "$(stat -c %s "$binary")")"
 echo "  npm platform tgz:  $(human "$( [ -f "$npm_tgz" ] && stat -c %s "$npm_tgz")")"
 echo "  release archive:   $(human "$(metric real_archive_bytes)")"
