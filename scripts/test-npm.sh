@@ -44,11 +44,11 @@ echo "== npm install (offline) of $(basename "$wrapper_tgz") + $(basename "$plat
 proj="$tmp/project"
 mkdir -p "$proj"
 echo '{ "name": "raworc-mcp-npm-test", "private": true }' >"$proj/package.json"
-install() { (cd "$proj" && timeout 300 npm install --offline --cache "$tmp/npm-cache" --no-audit --no-fund "$@" \
+npm_install_tgz() { (cd "$proj" && timeout 300 npm install --offline --cache "$tmp/npm-cache" --no-audit --no-fund "$@" \
   "$wrapper_tgz" "$platform_tgz") >>"$tmp/install.log" 2>&1; }
-if install; then
+if npm_install_tgz; then
   ok "npm install --offline succeeded"
-elif rm -rf "$proj/node_modules" "$proj/package-lock.json" && install --omit=optional; then
+elif rm -rf "$proj/node_modules" "$proj/package-lock.json" && npm_install_tgz --omit=optional; then
   # An npm that treats the unreachable optional platform packages as fatal offline: skip them explicitly
   # (the local platform tarball is a direct dependency, so it is still installed).
   ok "npm install --offline --omit=optional succeeded (plain --offline did not: $(grep -m1 'npm error' "$tmp/install.log" || true))"
