@@ -112,6 +112,7 @@ check(/scripts\/build\.sh/.test(buildRuns) && steps(build).some((s) => s.env && 
 check(/StripSymbols=true/.test(buildRuns), 'build strips symbols');
 check(/--version/.test(buildRuns) && /mcp-smoke\.mjs/.test(buildRuns), 'build smoke-tests the binary (--version and scripts/mcp-smoke.mjs)');
 check(/packaging\/make-archive\.sh/.test(buildRuns), 'build archives with packaging/make-archive.sh (archive + .sha256)');
+check(/scripts\/build-deb\.sh/.test(buildRuns) && /scripts\/test-deb\.sh/.test(buildRuns), 'Linux builds make and test their .deb natively');
 check(!!uses(build, 'actions/upload-artifact'), 'build uploads its artifact');
 
 const relJob = Object.values(jobs).find((j) => j !== build && j.needs);
