@@ -130,7 +130,8 @@ fi
 
 # ---- 2. MCP Inspector CLI 2.x (Node 22) -----------------------------------------------------------------------------
 t=$(now_ms)
-inspector_env=(-e "HOME=$home" -e "RAWORC_API_URL=$api_url" -e "RAWORC_USERNAME=admin" -e "RAWORC_PASSWORD=admin")
+# The whole surface (destructive tools included) is checked for schema portability.
+inspector_env=(-e "HOME=$home" -e "RAWORC_API_URL=$api_url" -e "RAWORC_USERNAME=admin" -e "RAWORC_PASSWORD=admin" -e "RAWORC_ALLOW_DESTRUCTIVE=true")
 inspect() { # LOGNAME ARGS...
   local name="$1"; shift
   HOME="$home" MCP_CATALOG_PATH="$work/inspector-catalog.json" PATH="$cache/node_modules/.bin:$PATH" \

@@ -184,6 +184,7 @@ async function main() {
       RAWORC_API_URL: opts.apiUrl,
       RAWORC_USERNAME: opts.username,
       RAWORC_PASSWORD: opts.password,
+      RAWORC_ALLOW_DESTRUCTIVE: 'true', // the scenario cleans up after itself
       LOG_LEVEL: 'info',
     },
     stderr: 'pipe',

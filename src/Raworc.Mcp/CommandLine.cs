@@ -1,12 +1,28 @@
 using Raworc.Client;
+using Raworc.Mcp.Tools;
 
 namespace Raworc.Mcp;
 
 internal enum CommandKind { Serve, Help, Version, Manifest }
 
-/// <summary>The command line: <c>raworc-mcp [--help | --version | --manifest]</c>. Configuration is by environment.</summary>
+/// <summary>
+/// The command line: <c>raworc-mcp [--help | --version | --manifest] [mode flags]</c>. Mode flags override their
+/// environment variables; everything else is configured by environment.
+/// </summary>
 internal sealed record CommandLine(CommandKind Kind)
 {
+    public bool ReadOnly { get; init; }
+
+    public bool AllowDestructive { get; init; }
+
+    public bool AllowSecretValues { get; init; }
+
+    /// <summary>Comma-separated tool set names, as given.</summary>
+    public string? Toolsets { get; init; }
+
+    /// <summary>Comma-separated tool names, as given.</summary>
+    public string? Tools { get; init; }
+
     public static readonly IReadOnlyList<(string Name, string Meaning)> EnvironmentVariables =
     [
         (RaworcSettings.ApiUrlVariable, $"Raworc API base URL, ending in /api/v0 (default {RaworcClientOptions.DefaultApiUrl}, or the server in ~/.raworc/auth.yaml)."),
@@ -16,35 +32,74 @@ internal sealed record CommandLine(CommandKind Kind)
         (ServerConfiguration.DefaultSpaceVariable, "Space used when a tool's space argument is omitted (default: default)."),
         (RaworcSettings.TimeoutVariable, "Seconds one API call may take, retries included (default 30)."),
         (ServerConfiguration.LogLevelVariable, "trace, debug, info, warn, error or off (default info). Logs go to stderr."),
+        (ServerConfiguration.ReadOnlyVariable, "true: same as --read-only."),
+        (ServerConfiguration.ToolsetsVariable, "Same as --toolsets."),
+        (ServerConfiguration.ToolsVariable, "Same as --tools."),
+        (ServerConfiguration.AllowDestructiveVariable, "true: same as --allow-destructive."),
+        (ServerConfiguration.AllowSecretValuesVariable, "true: same as --allow-secret-values."),
         ("HTTPS_PROXY, NO_PROXY", "Proxy settings, honoured as usual."),
     ];
 
-    /// <exception cref="FormatException">Unknown or conflicting arguments.</exception>
+    /// <exception cref="FormatException">Unknown or malformed arguments.</exception>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        if (args.Count == 0) return new CommandLine(CommandKind.Serve);
-        if (args.Count > 1) throw new FormatException($"expected at most one argument, got {args.Count}: {string.Join(' ', args)}");
-        return args[0] switch
+        var result = new CommandLine(CommandKind.Serve);
+        for (int i = 0; i < args.Count; i++)
         {
-            "-h" or "--help" or "help" => new CommandLine(CommandKind.Help),
-            "-V" or "--version" or "version" => new CommandLine(CommandKind.Version),
-            "--manifest" => new CommandLine(CommandKind.Manifest),
-            var other => throw new FormatException($"unknown argument '{other}'"),
-        };
+            string arg = args[i];
+            string? inlineValue = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is > 2 and var eq)
+            {
+                inlineValue = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            string Value() => inlineValue ?? (i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value"));
+
+            result = arg switch
+            {
+                "-h" or "--help" or "help" => Command(result, CommandKind.Help),
+                "-V" or "--version" or "version" => Command(result, CommandKind.Version),
+                "--manifest" => Command(result, CommandKind.Manifest),
+                "--read-only" => result with { ReadOnly = true },
+                "--allow-destructive" => result with { AllowDestructive = true },
+                "--allow-secret-values" => result with { AllowSecretValues = true },
+                "--toolsets" => result with { Toolsets = Value() },
+                "--tools" => result with { Tools = Value() },
+                _ => throw new FormatException($"unknown argument '{args[i]}'"),
+            };
+            if (inlineValue is not null && arg is not ("--toolsets" or "--tools"))
+                throw new FormatException($"{arg} takes no value");
+        }
+        return result;
     }
+
+    private static CommandLine Command(CommandLine current, CommandKind kind) =>
+        current.Kind == CommandKind.Serve || current.Kind == kind
+            ? current with { Kind = kind }
+            : throw new FormatException($"choose one of --help, --version and --manifest");
 
     public static string HelpText()
     {
-        var env = string.Join('\n', EnvironmentVariables.Select(v => $"  {v.Name,-22} {v.Meaning}"));
+        var env = string.Join('\n', EnvironmentVariables.Select(v => $"  {v.Name,-27} {v.Meaning}"));
         return $$"""
             {{RaworcServer.Name}} {{RaworcServer.Version}}: a Model Context Protocol server for the Raworc control plane.
             It speaks MCP (JSON-RPC) on stdin/stdout and writes its logs to stderr.
 
             Usage:
-              raworc-mcp              serve MCP over stdio (what an MCP client runs)
-              raworc-mcp --help       this text
-              raworc-mcp --version    print the version
-              raworc-mcp --manifest   print a JSON manifest: name, version, transport, command, tools
+              raworc-mcp [mode flags]              serve MCP over stdio (what an MCP client runs)
+              raworc-mcp --manifest [mode flags]   print a JSON manifest: name, version, transport, modes, tools
+              raworc-mcp --help                    this text
+              raworc-mcp --version                 print the version
+
+            Mode flags (safe by default: without flags nothing destructive is offered and secret values stay hidden):
+              --read-only               offer only tools that change nothing; calls to any other tool are refused
+              --toolsets <list>         offer only these tool sets (comma-separated; default all):
+                                        {{string.Join(", ", ToolCatalog.Toolsets)}}
+              --tools <list>            offer these tools by exact name; alone, only these; with --toolsets, these too
+              --allow-destructive       also offer tools that destroy data: delete_*, clear_messages, terminate_session
+              --allow-secret-values     let show_values return secret values without asking the user
+                                        (otherwise the user is asked, in clients that support it, or the call is refused)
+            --read-only wins over everything; a destructive tool named in --tools still needs --allow-destructive.
 
             Environment:
             {{env}}
@@ -54,7 +109,8 @@ internal sealed record CommandLine(CommandKind Kind)
 
             Examples:
               RAWORC_AUTH_TOKEN=eyJ... raworc-mcp
-              RAWORC_API_URL=http://localhost:9000/api/v0 RAWORC_USERNAME=admin RAWORC_PASSWORD=admin raworc-mcp
+              RAWORC_API_URL=http://localhost:9000/api/v0 RAWORC_USERNAME=admin RAWORC_PASSWORD=admin raworc-mcp --read-only
+              raworc-mcp --toolsets sessions,messages --tools whoami
               claude mcp add raworc --env RAWORC_AUTH_TOKEN=eyJ... -- npx -y @raworc/mcp-server
 
             Claude Desktop (claude_desktop_config.json):

@@ -6,12 +6,14 @@ namespace Raworc.Mcp;
 
 internal sealed record ManifestTool(string Name, string? Title, string Description, string Toolset, bool ReadOnly, bool Destructive);
 
+internal sealed record ManifestDisabledTool(string Name, string Reason);
+
 /// <summary>What <c>raworc-mcp --manifest</c> prints: enough for a registry or an installer to list the server.</summary>
 internal sealed record Manifest(
     string Name, string Version, string Description, string Transport, string Command, IReadOnlyList<string> Args,
-    IReadOnlyList<string> Env, IReadOnlyList<ManifestTool> Tools)
+    IReadOnlyList<string> Env, string Modes, IReadOnlyList<ManifestTool> Tools, IReadOnlyList<ManifestDisabledTool> DisabledTools)
 {
-    public static Manifest Create(IEnumerable<CatalogEntry> tools) => new(
+    public static Manifest Create(RaworcServer server) => new(
         RaworcServer.Name,
         RaworcServer.Version,
         "MCP server for the Raworc control plane: spaces, agents, secrets, builds, sessions, messages, service accounts and RBAC.",
@@ -19,8 +21,10 @@ internal sealed record Manifest(
         RaworcServer.Name,
         [],
         CommandLine.EnvironmentVariables.Select(v => v.Name).ToList(),
-        tools.Select(t => new ManifestTool(t.Name, t.Definition.Title, t.Definition.Description, t.Toolset,
-            t.Definition.Effect == ToolEffect.Read, t.Definition.Effect == ToolEffect.Delete)).ToList());
+        ToolSelection.DescribeModes(server.Configuration),
+        server.Tools.Select(t => new ManifestTool(t.Name, t.Definition.Title, t.Definition.Description, t.Toolset,
+            t.Definition.Effect == ToolEffect.Read, t.Definition.Effect == ToolEffect.Delete)).ToList(),
+        server.DisabledTools.Select(d => new ManifestDisabledTool(d.Entry.Name, d.Reason)).ToList());
 
     public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Default.Manifest);
 }

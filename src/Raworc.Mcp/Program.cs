@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ModelContextProtocol.Server;
 using Raworc.Mcp;
+using Raworc.Mcp.Tools;
 
 // stdout carries JSON-RPC only: everything human-readable but --help, --version and --manifest goes to stderr.
 CommandLine command;
@@ -29,7 +30,7 @@ switch (command.Kind)
 ServerConfiguration configuration;
 try
 {
-    configuration = ServerConfiguration.Load();
+    configuration = ServerConfiguration.Load(flags: command);
 }
 catch (FormatException e)
 {
@@ -37,11 +38,25 @@ catch (FormatException e)
     return 2;
 }
 
+RaworcServer CreateServer(ILoggerFactory loggers)
+{
+    try
+    {
+        return new RaworcServer(configuration, loggers);
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine($"raworc-mcp: {e.Message}");
+        Environment.Exit(2);
+        throw;
+    }
+}
+
 if (command.Kind == CommandKind.Manifest)
 {
     using var quiet = LoggerFactory.Create(_ => { });
-    using var described = new RaworcServer(configuration, quiet);
-    Console.Out.WriteLine(Manifest.Create(described.Tools).ToJson());
+    using var described = CreateServer(quiet);
+    Console.Out.WriteLine(Manifest.Create(described).ToJson());
     return 0;
 }
 
@@ -77,10 +92,14 @@ log.LogInformation("Starting {Name} {Version} on stdio (API {ApiUrl} from {ApiUr
 if (configuration.Raworc.CredentialSource is null)
     log.LogWarning("No credentials: set RAWORC_AUTH_TOKEN, or RAWORC_USERNAME and RAWORC_PASSWORD, or log in with 'raworc auth'. Only health_check and get_version will work.");
 
-using var raworc = new RaworcServer(configuration, loggerFactory);
+using var raworc = CreateServer(loggerFactory);
+log.LogInformation("Modes: {Modes}", ToolSelection.DescribeModes(configuration));
+foreach (var disabled in raworc.DisabledTools)
+    log.LogDebug("Tool {Tool} is not offered: {Reason}", disabled.Entry.Name, disabled.Reason);
 await using (var server = McpServer.Create(new StdioServerTransport(raworc.Options, loggerFactory), raworc.Options, loggerFactory))
 {
-    log.LogInformation("Ready with {Count} tools", raworc.Tools.Count);
+    log.LogInformation("Ready with {Count} tools ({Disabled} left out by the modes; LOG_LEVEL=debug lists them)",
+        raworc.Tools.Count, raworc.DisabledTools.Count);
     try
     {
         await server.RunAsync(stop.Token);

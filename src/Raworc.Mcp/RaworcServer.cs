@@ -17,14 +17,21 @@ internal sealed class RaworcServer : IDisposable
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     private readonly Dictionary<string, CatalogEntry> _toolsByName;
+    private readonly Dictionary<string, DisabledTool> _disabledByName;
     private readonly ListToolsResult _toolList;
 
+    /// <exception cref="FormatException">The configuration names an unknown tool set or tool.</exception>
     public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null)
     {
+        Configuration = configuration;
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger("raworc-client"), handler);
-        Tools = ToolCatalog.Create(new ToolContext(Client, configuration.DefaultSpace, new ToolResults(loggerFactory.CreateLogger("raworc-mcp"))));
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, new ToolResults(loggerFactory.CreateLogger("raworc-mcp"))));
+        var selection = ToolSelection.Apply(all, configuration);
+        Tools = selection.Enabled;
+        DisabledTools = selection.Disabled;
         _toolsByName = Tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _disabledByName = DisabledTools.ToDictionary(t => t.Entry.Name, StringComparer.Ordinal);
         _toolList = new ListToolsResult { Tools = [.. Tools.Select(t => t.ProtocolTool)] };
 
         Options = new McpServerOptions
@@ -42,8 +49,13 @@ internal sealed class RaworcServer : IDisposable
 
     public RaworcClient Client { get; }
 
-    /// <summary>Every tool, in listing order.</summary>
+    public ServerConfiguration Configuration { get; }
+
+    /// <summary>The tools offered, in listing order.</summary>
     public IReadOnlyList<CatalogEntry> Tools { get; }
+
+    /// <summary>The tools the configuration leaves out, with the reason.</summary>
+    public IReadOnlyList<DisabledTool> DisabledTools { get; }
 
     public McpServerOptions Options { get; }
 
@@ -53,7 +65,12 @@ internal sealed class RaworcServer : IDisposable
     {
         string name = request.Params?.Name ?? "";
         if (!_toolsByName.TryGetValue(name, out var entry))
+        {
+            // Hidden is not enough: a client may call a tool it was never offered.
+            if (_disabledByName.TryGetValue(name, out var disabled))
+                return ToolResults.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
             throw new McpProtocolException($"Unknown tool: '{name}'", McpErrorCode.InvalidParams);
+        }
         return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
     }
 

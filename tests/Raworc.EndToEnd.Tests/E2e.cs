@@ -38,6 +38,9 @@ internal static class E2e
             ["RAWORC_API_URL"] = apiUrl,
             ["RAWORC_TIMEOUT"] = "10",
             ["LOG_LEVEL"] = "debug",
+            // The journeys clean up after themselves and read secret values back.
+            ["RAWORC_ALLOW_DESTRUCTIVE"] = "true",
+            ["RAWORC_ALLOW_SECRET_VALUES"] = "true",
         };
         foreach (var (key, value) in credentials ?? new Dictionary<string, string> { ["RAWORC_USERNAME"] = "admin", ["RAWORC_PASSWORD"] = "admin" })
             env[key] = value;

@@ -63,6 +63,9 @@ public sealed class McpTestHost : IAsyncDisposable
             ["RAWORC_API_URL"] = api.Url + "/api/v0",
             ["RAWORC_AUTH_TOKEN"] = Token,
             ["RAWORC_TIMEOUT"] = "5",
+            // Every tool and every value, so the contract tests reach them all; the mode tests turn these off.
+            ["RAWORC_ALLOW_DESTRUCTIVE"] = "true",
+            ["RAWORC_ALLOW_SECRET_VALUES"] = "true",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) env[key] = value;
 

@@ -18,14 +18,35 @@ public sealed class ToolSnapshotTests
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    [Fact]
-    public async Task Tools_list_matches_the_committed_snapshot()
+    /// <summary>Each mode combination a user can configure, with the production defaults underneath.</summary>
+    public static TheoryData<string, string, string, string, string> Modes => new()
     {
-        await using var host = await McpTestHost.StartAsync();
-        var tools = await host.Client.ListToolsAsync();
-        var actual = new JsonArray(tools.Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, Pretty)).ToArray());
+        // snapshot, RAWORC_READ_ONLY, RAWORC_ALLOW_DESTRUCTIVE, RAWORC_TOOLSETS, RAWORC_TOOLS
+        { "default", "", "", "", "" },
+        { "read-only", "true", "", "", "" },
+        { "allow-destructive", "", "true", "", "" },
+        { "read-only+allow-destructive", "true", "true", "", "" },
+        { "toolsets-sessions-messages", "", "", "sessions,messages", "" },
+        { "tools-whoami-list_spaces-delete_space", "", "", "", "whoami,list_spaces,delete_space" },
+        { "toolsets-secrets+tools-whoami", "", "", "secrets", "whoami" },
+    };
 
-        AssertSnapshot("tools-list.json", actual.ToJsonString(Pretty) + "\n");
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Tools_list_matches_the_committed_snapshot(string name, string readOnly, string allowDestructive, string toolsets, string tools)
+    {
+        await using var host = await McpTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["RAWORC_READ_ONLY"] = readOnly,
+            ["RAWORC_ALLOW_DESTRUCTIVE"] = allowDestructive,
+            ["RAWORC_ALLOW_SECRET_VALUES"] = "",
+            ["RAWORC_TOOLSETS"] = toolsets,
+            ["RAWORC_TOOLS"] = tools,
+        });
+        var listed = await host.Client.ListToolsAsync();
+        var actual = new JsonArray(listed.Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, Pretty)).ToArray());
+
+        AssertSnapshot($"tools-list.{name}.json", actual.ToJsonString(Pretty) + "\n");
     }
 
     [Fact]

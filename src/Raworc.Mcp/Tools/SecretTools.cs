@@ -1,3 +1,4 @@
+using ModelContextProtocol.Protocol;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
 
@@ -7,7 +8,7 @@ namespace Raworc.Mcp.Tools;
 internal sealed class SecretTools(ToolContext context) : ToolSet(context)
 {
     private const string KeyArgument = "Secret key, e.g. ANTHROPIC_API_KEY.";
-    private const string ShowValuesArgument = "Include the values (as encrypted_value, in plain text). Default false.";
+    private const string ShowValuesArgument = "Include the values (as encrypted_value, in plain text). Needs the user's consent. Default false.";
 
     public override string Name => "secrets";
 
@@ -17,7 +18,13 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
                 "List the secrets of a space by key and description; values only when show_values is true.")
             .Optional("space", Text, SpaceArgument)
             .Optional("show_values", Flag, ShowValuesArgument)
-            .Handles(c => Results.Json(() => Api.ListSecretsAsync(Space(c), c.OptionalBool("show_values") ?? false, c.Cancellation)));
+            .Handles(async c =>
+            {
+                bool show = c.OptionalBool("show_values") ?? false;
+                return show && await RefuseSecretValuesAsync(c, $"the values of every secret of space '{Space(c)}'") is { } refusal
+                    ? refusal
+                    : await Results.Json(() => Api.ListSecretsAsync(Space(c), show, c.Cancellation));
+            });
 
         yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space. Returns its key and description, never the value.")
             .Required("key_name", Text, KeyArgument)
@@ -31,7 +38,13 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
             .Required("key", Text, KeyArgument)
             .Optional("space", Text, SpaceArgument)
             .Optional("show_values", Flag, ShowValuesArgument)
-            .Handles(c => Results.Json(() => Api.GetSecretAsync(Space(c), c.String("key"), c.OptionalBool("show_values") ?? false, c.Cancellation)));
+            .Handles(async c =>
+            {
+                bool show = c.OptionalBool("show_values") ?? false;
+                return show && await RefuseSecretValuesAsync(c, $"the value of secret '{c.String("key")}' of space '{Space(c)}'") is { } refusal
+                    ? refusal
+                    : await Results.Json(() => Api.GetSecretAsync(Space(c), c.String("key"), show, c.Cancellation));
+            });
 
         yield return Tool("update_secret", "Update secret", ToolEffect.Update, "Replace a secret's value or description. Give at least one.")
             .Required("key", Text, KeyArgument)
@@ -51,5 +64,44 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
             .Optional("space", Text, SpaceArgument)
             .Handles(c => Results.Confirm(() => Api.DeleteSecretAsync(Space(c), c.String("key"), c.Cancellation),
                 $"Deleted secret '{c.String("key")}' from space '{Space(c)}'."));
+    }
+
+    /// <summary>
+    /// Secret values reach the model only with the user's consent: given once by configuration
+    /// (--allow-secret-values), or asked through MCP elicitation in clients that support it. Null means go ahead.
+    /// </summary>
+    private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string what)
+    {
+        if (Configuration.AllowSecretValues) return null;
+
+        var server = call.Request.Server;
+        if (server.ClientCapabilities?.Elicitation is null)
+            return ToolResults.Error("Secret values are hidden from the model unless the user allows it, and this client cannot ask the user. " +
+                $"The user can allow them by starting raworc-mcp with --allow-secret-values ({ServerConfiguration.AllowSecretValuesVariable}=true). " +
+                "Without show_values the tool returns the keys and descriptions.");
+
+        ElicitResult answer;
+        try
+        {
+            answer = await server.ElicitAsync(new ElicitRequestParams
+        {
+            Message = $"The assistant asks to read {what} from Raworc. The values will be shown to the model. Allow it?",
+            RequestedSchema = new ElicitRequestParams.RequestSchema
+            {
+                Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
+                {
+                    ["allow"] = new ElicitRequestParams.BooleanSchema { Title = "Show the secret values", Default = false },
+                },
+                Required = ["allow"],
+            },
+            }, call.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ToolResults.Error($"Could not ask the user to allow secret values ({e.Message}); nothing was shown.");
+        }
+
+        bool allowed = answer.IsAccepted && answer.Content?.TryGetValue("allow", out var allow) == true && allow.ValueKind == System.Text.Json.JsonValueKind.True;
+        return allowed ? null : ToolResults.Error("The user did not allow showing secret values. Without show_values the tool returns the keys and descriptions.");
     }
 }

@@ -14,6 +14,10 @@ internal sealed record CatalogEntry(string Toolset, ToolDefinition Definition, T
 /// </summary>
 internal static class ToolCatalog
 {
+    /// <summary>Tool set names, in listing order (each is the <see cref="ToolSet.Name"/> of one class below).</summary>
+    public static readonly IReadOnlyList<string> Toolsets =
+        ["system", "accounts", "rbac", "spaces", "sessions", "messages", "agents", "secrets", "builds"];
+
     public static List<CatalogEntry> Create(ToolContext context)
     {
         ToolSet[] toolsets =
