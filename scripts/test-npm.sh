@@ -29,7 +29,11 @@ tmp="$(mktemp -d)"
 bg_pids=()
 cleanup() {
   exec 3>&- 2>/dev/null || true
-  for p in ${bg_pids[@]+"${bg_pids[@]}"}; do kill -KILL "$p" 2>/dev/null || true; done
+  local p
+  for p in ${bg_pids[@]+"${bg_pids[@]}"}; do
+    [ -d "/proc/$p" ] || continue
+    kill -KILL $(cat /proc/"$p"/task/*/children 2>/dev/null || true) "$p" 2>/dev/null || true
+  done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -145,18 +149,17 @@ if [ "$rc" = 143 ]; then ok "child killed by SIGTERM -> launcher dies of SIGTERM
 
 # Signal forwarding: the launcher runs the real binary with an open, idle stdin; a signal to the launcher
 # must stop the child, and the launcher must exit promptly.
-child_of() { # prints the pid of a child process of $1 (empty if none yet)
-  local c=""
+child_of() { # prints the pid of a child process of $1 (empty if none yet); never fails
+  local kids="" s
   if [ -r "/proc/$1/task/$1/children" ]; then
-    c="$(cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed -n '/./{p;q}')"
+    kids="$(cat /proc/"$1"/task/*/children 2>/dev/null || true)"
   else # kernels without the children file: scan every process's parent pid
-    local s
     for s in /proc/[0-9]*/stat; do
-      awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, a, "/"); print a[3] } }' "$s" 2>/dev/null
-    done | head -n1
-    return
+      kids="$kids $(awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, a, "/"); print a[3] } }' "$s" 2>/dev/null || true)"
+    done
   fi
-  echo "$c"
+  set -- $kids
+  echo "${1:-}"
 }
 alive() { # true while $1 exists and is not a zombie
   [ -r "/proc/$1/stat" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]
@@ -166,7 +169,7 @@ for sig in TERM INT HUP; do
   exec 3<>"$tmp/in"
   # A subshell runs the launcher and records its exit status; its own stderr (bash's "Hangup"-style
   # notice when the launcher dies of a signal) is dropped, the launcher's stderr goes to sig.err.
-  ( set +e; node "$launcher" <"$tmp/in" >"$tmp/sig.out" 2>"$tmp/sig.err"; echo $? >"$tmp/sig.rc" ) 2>/dev/null &
+  ( set +e; node "$launcher" <"$tmp/in" >"$tmp/sig.out" 2>"$tmp/sig.err" 3>&-; echo $? >"$tmp/sig.rc" ) 2>/dev/null &
   spid=$!
   bg_pids+=("$spid")
   lpid=""; cpid=""
