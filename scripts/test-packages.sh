@@ -218,6 +218,12 @@ for (const [label, file] of [['rendered', path.join(out, 'server.json')], ['comm
   const want = ['LOG_LEVEL', 'RAWORC_API_URL', 'RAWORC_AUTH_TOKEN', 'RAWORC_DEFAULT_SPACE', 'RAWORC_PASSWORD', 'RAWORC_TIMEOUT', 'RAWORC_USERNAME'];
   check(JSON.stringify(names) === JSON.stringify(want), `environmentVariables: ${names.join(', ')}`);
   check(env.every((e) => typeof e.description === 'string' && e.description.length > 0), 'every environment variable has a description');
+  const known = ['$schema', '_meta', 'name', 'title', 'description', 'version', 'repository', 'websiteUrl', 'icons', 'packages', 'remotes'];
+  check(Object.keys(s).every((k) => known.includes(k)), `server.json has only schema fields (${Object.keys(s).join(', ')})`);
+  check(!s.title || (s.title.length >= 1 && s.title.length <= 100), 'server.json title is 1-100 characters');
+  check(s.repository && /^https:\/\/github\.com\//.test(s.repository.url) && s.repository.source === 'github', 'server.json repository is a GitHub url with source github');
+  check(env.every((e) => !e.format || ['string', 'number', 'boolean', 'filepath'].includes(e.format)) &&
+    env.every((e) => e.default === undefined || typeof e.default === 'string'), 'environment variable formats and defaults have schema types');
   const secrets = env.filter((e) => e.isSecret).map((e) => e.name).sort();
   check(JSON.stringify(secrets) === JSON.stringify(['RAWORC_AUTH_TOKEN', 'RAWORC_PASSWORD']), `isSecret only for ${secrets.join(', ')}`);
 }
