@@ -143,6 +143,9 @@ if [ "$out" = 'override:a b|--x=$HOME|' ]; then ok "RAWORC_MCP_BINARY is used; a
 if [ "$rc" = 7 ]; then ok "child exit code 7 -> launcher exit code 7"; else bad "child exit 7 -> launcher exit $rc"; fi
 out="$(RAWORC_MCP_BINARY="$tmp/does-not-exist" timeout 30 node "$launcher" --version 2>"$tmp/err")" && rc=0 || rc=$?
 if [ "$rc" != 0 ] && [ -z "$out" ] && grep -q 'RAWORC_MCP_BINARY' "$tmp/err"; then ok "RAWORC_MCP_BINARY to a missing file: clear error, exit $rc"; else bad "RAWORC_MCP_BINARY missing file: rc=$rc out='$out'"; fi
+printf '#!/bin/sh\nexit 0\n' >"$fake/not-executable"; chmod 0644 "$fake/not-executable"
+out="$(RAWORC_MCP_BINARY="$fake/not-executable" timeout 30 node "$launcher" 2>&1)" && rc=0 || rc=$?
+if [ "$rc" != 0 ] && grep -q 'chmod +x' <<<"$out"; then ok "a non-executable binary: exit $rc with a chmod hint"; else bad "non-executable binary: rc=$rc '$out'"; fi
 # (in an inner shell, so that bash's "Terminated" notice goes to /dev/null)
 rc="$(RAWORC_MCP_BINARY="$fake/die-by-term" bash -c 'timeout 30 node "$1" >/dev/null 2>&1; echo $?' _ "$launcher" 2>/dev/null)"
 if [ "$rc" = 143 ]; then ok "child killed by SIGTERM -> launcher dies of SIGTERM (exit 143)"; else bad "child killed by SIGTERM -> launcher exit $rc, expected 143"; fi

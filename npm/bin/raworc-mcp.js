@@ -125,7 +125,10 @@ const forward = (signal) => {
 for (const signal of forwarded) process.on(signal, forward);
 
 child.on('error', (err) => {
-  fail([`raworc-mcp: cannot start ${binary}: ${err.message}`]);
+  const hint = err.code === 'EACCES' && process.platform !== 'win32'
+    ? [`  The file is not executable; make it so with: chmod +x "${binary}"`]
+    : [];
+  fail([`raworc-mcp: cannot start ${binary}: ${err.message}`, ...hint]);
 });
 
 child.on('exit', (code, signal) => {
