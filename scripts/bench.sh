@@ -9,7 +9,7 @@
 #   scripts/bench.sh --no-peers  # full run of raworc-mcp only -> benchmarks/results-<date>-no-peers.md
 #   scripts/bench.sh --quick     # 5 runs, no npm, no peers, no network -> benchmarks/quick.md (git-ignored)
 # Options: --out FILE (write the table there instead). Env: RAWORC_MCP_BINARY (default artifacts/bin/raworc-mcp),
-#          BENCH_TOOLSET (the --toolsets value to measure; default: spaces, from --manifest).
+#          BENCH_TOOLSET (the --toolsets value to measure; default: sessions,messages if --manifest lists both).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -48,6 +48,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Measure a snapshot, so that a rebuild of artifacts/bin during the run cannot mix two builds.
+mkdir -p "$tmp/bin"
+cp "$binary" "$tmp/bin/raworc-mcp"
+binary="$tmp/bin/raworc-mcp"
 args=(--binary "$binary")
 notes=()
 
@@ -60,6 +64,16 @@ if [ "$quick" = 0 ]; then
   if [ ! -f "$wrapper_tgz" ] || [ ! -f "$platform_tgz" ]; then
     echo "bench.sh: packing the npm tarballs (scripts/pack-npm.sh)" >&2
     RAWORC_NPM_BINARY="$binary" ./scripts/pack-npm.sh >&2
+  fi
+  # The launcher must run the same build as the direct runs: if the packed binary differs, repack into $tmp.
+  mkdir -p "$tmp/packed"
+  tar xzf "$platform_tgz" -C "$tmp/packed" package/bin/raworc-mcp 2>/dev/null || true
+  if ! cmp -s "$tmp/packed/package/bin/raworc-mcp" "$binary"; then
+    echo "bench.sh: artifacts/npm holds another build of the binary; repacking into a temp dir" >&2
+    RAWORC_NPM_BINARY="$binary" ./scripts/pack-npm.sh --out "$tmp/npm" >&2
+    wrapper_tgz="$tmp/npm/$(basename "$wrapper_tgz")"
+    platform_tgz="$tmp/npm/$(basename "$platform_tgz")"
+    notes+=("npm tarballs in artifacts/npm held another build of the binary: repacked from the measured binary for this run")
   fi
   proj="$tmp/npm-project"
   mkdir -p "$proj"

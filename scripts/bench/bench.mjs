@@ -220,6 +220,7 @@ async function measureSession(subject, env, stubPort) {
     await s.initialize();
     out.list = await listTools(s);
     const pid = s.child.pid;
+    out.rssStart = vmStatus(pid);
     const call = subject.call;
     if (!call) { out.notes.push(subject.callSkipReason); }
     let calls = 0, errors = 0, firstError;
@@ -256,6 +257,16 @@ async function measureSession(subject, env, stubPort) {
       if (get.length) out.get = stats(get);
       // Top up to 1,000 calls for the RSS reading if the sequential phase was shorter.
       while (calls < P.rssAfter) await one();
+
+      // JSON-RPC ping: the transport alone (stdio, framing, dispatch), comparable across servers.
+      const pings = [];
+      for (let i = 0; i < P.warmupCalls + P.seqCalls; i++) {
+        const t = performance.now();
+        const r = await s.request('ping', {});
+        if (r.msg.error) { out.notes.push(`ping: ${JSON.stringify(r.msg.error)}`); break; }
+        if (i >= P.warmupCalls) pings.push(performance.now() - t);
+      }
+      if (pings.length) out.ping = stats(pings);
 
       // Throughput: keep 64 requests outstanding until tputCalls have been answered.
       out.tput = await new Promise((resolve, reject) => {
@@ -384,8 +395,8 @@ if (!toolset) {
   try {
     const m = JSON.parse(spawnSync(opt.binary, ['--manifest'], { encoding: 'utf8', timeout: 30_000 }).stdout);
     const sets = [...new Set(m.tools.map((t) => t.toolset).filter(Boolean))];
-    toolset = sets.includes('spaces') ? 'spaces' : (sets[0] || 'spaces');
-  } catch { toolset = 'spaces'; }
+    toolset = sets.includes('sessions') && sets.includes('messages') ? 'sessions,messages' : (sets[0] || 'spaces');
+  } catch { toolset = 'sessions,messages'; }
 }
 const modes = [
   { label: 'default', flag: null, args: [] },
@@ -432,8 +443,10 @@ if (peers.length || ours.launcher) {
   initRows('— via npm launcher', 'initLauncher');
   initRows('— via `npx --offline`', 'initNpx');
 }
+row('peak RSS after initialize + tools/list (MB)', (k) => MB(S(k).session?.rssStart?.hwm), fmt);
 row('peak RSS after 1,000 calls (MB)', (k) => MB(S(k).session?.rss1000?.hwm), fmt, '≤ 30 MB', (v) => v <= 30);
 row('peak RSS at the end of the run (MB)', (k) => MB(S(k).session?.rssEnd?.hwm), fmt);
+row('ping round trip p50 / p99 (ms)', (k) => pair(S(k).session?.ping?.p50, S(k).session?.ping?.p99, 3), fmt);
 row('tools/call latency p50 (ms)', (k) => S(k).session?.lat?.p50, (v) => fmt(v, 3));
 row('tools/call latency p99 (ms)', (k) => S(k).session?.lat?.p99, (v) => fmt(v, 3));
 row('direct HTTP GET p50 / p99 (ms)', (k) => (k === 'ours' ? pair(S(k).session?.get?.p50, S(k).session?.get?.p99, 3) : 'n/a (no HTTP)'), fmt, '', undefined, false);
@@ -471,6 +484,7 @@ for (const sub of subjects) {
 if (!peers.length) lines.push('- Peers not measured (--quick or --no-peers).');
 if (!ours.launcher) lines.push('- npm launcher and npx not measured (--quick).');
 for (const n of opt.notes || []) lines.push(`- ${n}`);
+lines.push('- Ratios are ours ÷ peer: below 1 means smaller or faster, except throughput (above 1 is better). Our tools/call does a real HTTP round trip to the stub; the peers\' measured tools do no I/O, so compare latency and throughput with that in mind (ping is the like-for-like transport figure).');
 lines.push('- "server overhead" = tools/call p50 − direct GET p50: JSON-RPC over stdio, argument binding, the HTTP client and result formatting. The stub runs in the harness\'s own event loop.');
 lines.push('- Peak RSS is VmHWM of the server process itself (not the launcher), from /proc/<pid>/status. Timings vary from run to run by roughly ±10–20 %.');
 const md = lines.join('\n') + '\n';
