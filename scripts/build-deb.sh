@@ -67,7 +67,12 @@ man="$pkg/usr/share/man/man1"
 mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$doc" "$man"
 
 install -m 0755 "$binary" "$pkg/usr/bin/raworc-mcp"
-install -m 0644 packaging/deb/copyright "$doc/copyright"
+sed "s/@YEAR@/$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y)/" packaging/deb/copyright >"$doc/copyright"
+chmod 0644 "$doc/copyright"
+# The executable statically contains zlib (part of the .NET runtime, as in every Native AOT binary).
+mkdir -p "$pkg/usr/share/lintian/overrides"
+printf 'raworc-mcp: embedded-library zlib [usr/bin/raworc-mcp]\n' >"$pkg/usr/share/lintian/overrides/raworc-mcp"
+chmod 0644 "$pkg/usr/share/lintian/overrides/raworc-mcp"
 
 cat >"$tmp/changelog.Debian" <<EOF
 raworc-mcp ($deb_version) stable; urgency=medium
