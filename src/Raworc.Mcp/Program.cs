@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using ModelContextProtocol.Server;
 using Raworc.Mcp;
 using Raworc.Mcp.Tools;
+using Raworc.Mcp.Transport;
 
 // stdout carries JSON-RPC only: everything human-readable but --help, --version and --manifest goes to stderr.
 CommandLine command;
@@ -96,14 +97,16 @@ using var raworc = CreateServer(loggerFactory);
 log.LogInformation("Modes: {Modes}", ToolSelection.DescribeModes(configuration));
 foreach (var disabled in raworc.DisabledTools)
     log.LogDebug("Tool {Tool} is not offered: {Reason}", disabled.Entry.Name, disabled.Reason);
-await using (var server = McpServer.Create(new StdioServerTransport(raworc.Options, loggerFactory), raworc.Options, loggerFactory))
+var transport = new StdioJsonRpcTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), loggerFactory);
+transport.Start();
+await using (var server = McpServer.Create(transport, raworc.Options, loggerFactory))
 {
     log.LogInformation("Ready with {Count} tools ({Disabled} left out by the modes; LOG_LEVEL=debug lists them)",
         raworc.Tools.Count, raworc.DisabledTools.Count);
     try
     {
         await server.RunAsync(stop.Token);
-        stopReason ??= "stdin closed";
+        stopReason ??= transport.InputEnded ? "stdin closed" : "session ended";
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)
     {

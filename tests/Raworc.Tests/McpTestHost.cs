@@ -10,6 +10,7 @@ using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Raworc.Mcp;
+using Raworc.Mcp.Transport;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -83,9 +84,10 @@ public sealed class McpTestHost : IAsyncDisposable
 
         var toServer = new Pipe();
         var toClient = new Pipe();
-        var server = McpServer.Create(
-            new StreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream(), loggerFactory: loggerFactory),
-            raworc.Options, loggerFactory);
+        // The production transport, over in-memory pipes.
+        var transport = new StdioJsonRpcTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream(), loggerFactory);
+        transport.Start();
+        var server = McpServer.Create(transport, raworc.Options, loggerFactory);
         var stop = new CancellationTokenSource();
         var run = server.RunAsync(stop.Token);
         var client = await McpClient.CreateAsync(new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream()));
