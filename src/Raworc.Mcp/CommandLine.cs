@@ -3,10 +3,10 @@ using Raworc.Mcp.Tools;
 
 namespace Raworc.Mcp;
 
-internal enum CommandKind { Serve, Help, Version, Manifest }
+internal enum CommandKind { Serve, Help, Version, Manifest, Doctor }
 
 /// <summary>
-/// The command line: <c>raworc-mcp [--help | --version | --manifest] [mode flags]</c>. Mode flags override their
+/// The command line: <c>raworc-mcp [--help | --version | --manifest | doctor] [mode flags]</c>. Mode flags override their
 /// environment variables; everything else is configured by environment.
 /// </summary>
 internal sealed record CommandLine(CommandKind Kind)
@@ -60,6 +60,7 @@ internal sealed record CommandLine(CommandKind Kind)
                 "-h" or "--help" or "help" => Command(result, CommandKind.Help),
                 "-V" or "--version" or "version" => Command(result, CommandKind.Version),
                 "--manifest" => Command(result, CommandKind.Manifest),
+                "doctor" or "--doctor" => Command(result, CommandKind.Doctor),
                 "--read-only" => result with { ReadOnly = true },
                 "--allow-destructive" => result with { AllowDestructive = true },
                 "--allow-secret-values" => result with { AllowSecretValues = true },
@@ -76,7 +77,7 @@ internal sealed record CommandLine(CommandKind Kind)
     private static CommandLine Command(CommandLine current, CommandKind kind) =>
         current.Kind == CommandKind.Serve || current.Kind == kind
             ? current with { Kind = kind }
-            : throw new FormatException($"choose one of --help, --version and --manifest");
+            : throw new FormatException($"choose one of --help, --version, --manifest and doctor");
 
     public static string HelpText()
     {
@@ -88,6 +89,9 @@ internal sealed record CommandLine(CommandKind Kind)
             Usage:
               raworc-mcp [mode flags]              serve MCP over stdio (what an MCP client runs)
               raworc-mcp --manifest [mode flags]   print a JSON manifest: name, version, transport, modes, tools
+              raworc-mcp doctor [mode flags]       check the set-up: where the configuration comes from, that the API
+                                                   answers, that the credentials work, and the tools offered; prints
+                                                   the fix for anything wrong (exit code 1), never a token or password
               raworc-mcp --help                    this text
               raworc-mcp --version                 print the version
 

@@ -6,7 +6,7 @@ using Raworc.Mcp;
 using Raworc.Mcp.Tools;
 using Raworc.Mcp.Transport;
 
-// stdout carries JSON-RPC only: everything human-readable but --help, --version and --manifest goes to stderr.
+// stdout carries JSON-RPC only: everything human-readable but --help, --version, --manifest and doctor goes to stderr.
 CommandLine command;
 try
 {
@@ -38,6 +38,9 @@ catch (FormatException e)
     Console.Error.WriteLine($"raworc-mcp: {e.Message}");
     return 2;
 }
+
+if (command.Kind == CommandKind.Doctor)
+    return await Doctor.RunAsync(configuration, Console.Out);
 
 RaworcServer CreateServer(ILoggerFactory loggers)
 {

@@ -4,6 +4,8 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Raworc.Client;
+using Raworc.Mcp.Prompts;
+using Raworc.Mcp.Resources;
 using Raworc.Mcp.Tools;
 
 namespace Raworc.Mcp;
@@ -33,16 +35,31 @@ internal sealed class RaworcServer : IDisposable
         _toolsByName = Tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         _disabledByName = DisabledTools.ToDictionary(t => t.Entry.Name, StringComparer.Ordinal);
         _toolList = new ListToolsResult { Tools = [.. Tools.Select(t => t.ProtocolTool)] };
+        Resources = new RaworcResources(Client);
+        Prompts = new RaworcPrompts(configuration.DefaultSpace);
+        Completions = new Completions(Client, Prompts, configuration.DefaultSpace, loggerFactory.CreateLogger("raworc-mcp"));
 
         Options = new McpServerOptions
         {
             ServerInfo = new Implementation { Name = Name, Title = "Raworc", Version = Version },
             ServerInstructions = Instructions(configuration.DefaultSpace),
-            Capabilities = new ServerCapabilities { Tools = new ToolsCapability { ListChanged = false } },
+            Capabilities = new ServerCapabilities
+            {
+                Tools = new ToolsCapability { ListChanged = false },
+                Resources = new ResourcesCapability { Subscribe = false, ListChanged = false },
+                Prompts = new PromptsCapability { ListChanged = false },
+                Completions = new CompletionsCapability(),
+            },
             Handlers = new McpServerHandlers
             {
                 ListToolsHandler = (_, _) => ValueTask.FromResult(_toolList),
                 CallToolHandler = CallToolAsync,
+                ListResourceTemplatesHandler = Resources.ListTemplatesAsync,
+                ListResourcesHandler = Resources.ListAsync,
+                ReadResourceHandler = Resources.ReadAsync,
+                ListPromptsHandler = Prompts.ListAsync,
+                GetPromptHandler = Prompts.GetAsync,
+                CompleteHandler = Completions.CompleteAsync,
             },
         };
     }
@@ -59,6 +76,12 @@ internal sealed class RaworcServer : IDisposable
 
     public McpServerOptions Options { get; }
 
+    public RaworcResources Resources { get; }
+
+    public RaworcPrompts Prompts { get; }
+
+    public Completions Completions { get; }
+
     public void Dispose() => Client.Dispose();
 
     private async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> request, CancellationToken ct)
@@ -74,10 +97,13 @@ internal sealed class RaworcServer : IDisposable
         return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
     }
 
-    private static string Instructions(string defaultSpace) =>
+    internal static string Instructions(string defaultSpace) =>
         "Tools for a Raworc control plane. Spaces hold agents, secrets, builds and sessions; optional space arguments " +
         $"default to '{defaultSpace}'. To run an agent: create_secret ANTHROPIC_API_KEY in the space, create_agent from a " +
-        "repository, create_build and poll get_latest_build until completed, then create_session (state init, then idle), " +
-        "send_message, and poll get_messages for the reply with role agent. Messages are listed oldest first. " +
-        "whoami checks the credentials; health_check the connection.";
+        "repository, create_build then wait_for_build (it reports progress and returns the finished build), create_session " +
+        "then wait_for_session until idle, and send_message with wait_for_reply to get the agent's answer (role agent). " +
+        "A wait that runs out of time says so and is simply called again. Messages are oldest first; get_messages with " +
+        "latest gives the newest. Resources: raworc://spaces/{space}, raworc://spaces/{space}/agents/{agent}, " +
+        "raworc://spaces/{space}/builds/latest, raworc://sessions/{session_id} and raworc://sessions/{session_id}/transcript " +
+        "(the conversation as text). whoami checks the credentials; health_check the connection.";
 }

@@ -14,6 +14,12 @@ internal sealed record ServerConfiguration
     public const string AllowDestructiveVariable = "RAWORC_ALLOW_DESTRUCTIVE";
     public const string AllowSecretValuesVariable = "RAWORC_ALLOW_SECRET_VALUES";
 
+    /// <summary>Not documented for users: tests shorten the polling of the wait tools with it.</summary>
+    public const string PollIntervalVariable = "RAWORC_POLL_INTERVAL_MS";
+
+    /// <summary>How often wait_for_build and wait_for_session read the API.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
+
     public required RaworcSettings Raworc { get; init; }
 
     /// <summary>Used by tools whose optional <c>space</c> argument is omitted.</summary>
@@ -36,6 +42,12 @@ internal sealed record ServerConfiguration
     /// <summary>Tools to offer by exact name (on top of <see cref="Toolsets"/> when both are given); null for none.</summary>
     public IReadOnlySet<string>? Tools { get; init; }
 
+    /// <summary>How often wait_for_build and wait_for_session read the API.</summary>
+    public TimeSpan PollInterval { get; init; } = DefaultPollInterval;
+
+    /// <summary>How often send_message reads new messages while it waits for the reply (1.5 s, like the Raworc CLI).</summary>
+    public TimeSpan MessagePollInterval => PollInterval * 1.5;
+
     /// <param name="flags">Command-line settings; each wins over its environment variable.</param>
     /// <exception cref="FormatException">A value is malformed; the message names the flag or variable.</exception>
     public static ServerConfiguration Load(Func<string, string?>? getVariable = null, string? homeDirectory = null, CommandLine? flags = null)
@@ -52,6 +64,7 @@ internal sealed record ServerConfiguration
             AllowSecretValues = flags.AllowSecretValues || ParseBool(getVariable(AllowSecretValuesVariable), AllowSecretValuesVariable),
             Toolsets = ParseList(flags.Toolsets ?? getVariable(ToolsetsVariable)) is { } sets && !sets.Contains("all") ? sets : null,
             Tools = ParseList(flags.Tools ?? getVariable(ToolsVariable)),
+            PollInterval = ParsePollInterval(getVariable(PollIntervalVariable)),
         };
     }
 
@@ -66,6 +79,12 @@ internal sealed record ServerConfiguration
         "none" or "off" => LogLevel.None,
         _ => throw new FormatException($"{LogLevelVariable} must be one of trace, debug, info, warn, error, off; got '{value}'."),
     };
+
+    private static TimeSpan ParsePollInterval(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? DefaultPollInterval
+        : int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) && ms is >= 1 and <= 60_000
+            ? TimeSpan.FromMilliseconds(ms)
+            : throw new FormatException($"{PollIntervalVariable} must be a number of milliseconds between 1 and 60000; got '{value}'.");
 
     private static bool ParseBool(string? value, string variable) => value?.Trim().ToLowerInvariant() switch
     {

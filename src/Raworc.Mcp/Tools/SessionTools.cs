@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
 
@@ -75,5 +77,52 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
             .Optional("space", Text, IgnoredSpaceArgument)
             .Handles(c => Results.Confirm(() => Api.DeleteSessionAsync(c.String("session_id"), c.Cancellation),
                 $"Terminated session '{c.String("session_id")}'."));
+
+        yield return Tool("wait_for_session", "Wait for session", ToolEffect.Read,
+                "Wait until a session reaches a state (default idle: started, or done answering), with progress; returns the session. If time runs out, says so.")
+            .Required("session_id", Text, SessionIdArgument)
+            .Optional("state", Text, "The state to wait for (default idle).", WaitStates)
+            .Optional("timeout_seconds", Integer, Polling.TimeoutArgument("the state"), minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+            .Handles(WaitForSessionAsync);
+    }
+
+    /// <summary>States worth waiting for: init is only ever left, errored is reported whenever it is reached.</summary>
+    private static readonly IReadOnlyList<string> WaitStates = ["idle", "busy", "closed"];
+
+    private Task<CallToolResult> WaitForSessionAsync(ToolCall c)
+    {
+        string id = c.String("session_id");
+        string target = c.OptionalString("state") ?? "idle";
+        var progress = new ProgressReporter(c);
+        string? lastState = null;
+        return Results.Json(async () =>
+        {
+            var outcome = await Polling.RunAsync(
+                ct => Api.GetSessionAsync(id, ct),
+                async session =>
+                {
+                    if (session.State != lastState)
+                    {
+                        lastState = session.State;
+                        await progress.ReportAsync($"Session {id}: {session.State}" + (session.State == target ? "" : $" (waiting for {target})")).ConfigureAwait(false);
+                    }
+                    return session.State == target || session.State == "errored";
+                },
+                Configuration.PollInterval, Polling.Timeout(c), c.Cancellation).ConfigureAwait(false);
+
+            var last = outcome.Last;
+            if (last.State == target) return ToolJson.ToNode(last)!;
+            bool errored = last.State == "errored";
+            return new JsonObject
+            {
+                ["still_waiting"] = !errored,
+                ["state"] = last.State,
+                ["note"] = errored
+                    ? $"Session {id} is errored and will not become {target}. get_messages shows what happened; remix_session forks it into a new session."
+                    : $"Session {id} is still {last.State} after {Polling.Seconds(outcome.Elapsed)}, not yet {target}. " +
+                      $"To keep waiting, call wait_for_session again with session_id '{id}'" + (target == "idle" ? "." : $" and state '{target}'."),
+                ["session"] = ToolJson.ToNode(last),
+            };
+        });
     }
 }

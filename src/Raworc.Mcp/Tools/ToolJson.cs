@@ -13,6 +13,7 @@ internal sealed record Confirmation(bool Success, string Message);
 [JsonSerializable(typeof(Confirmation))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 internal sealed partial class ToolJsonContext : JsonSerializerContext;
 
 /// <summary>The one set of JSON options of the tool layer: argument binding, schemas and results.</summary>
@@ -39,4 +40,8 @@ internal static class ToolJson
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
+
+    /// <summary>A value as a JSON node, exactly as <see cref="Serialize{T}"/> writes it, to compose results.</summary>
+    public static System.Text.Json.Nodes.JsonNode? ToNode<T>(T value) =>
+        JsonSerializer.SerializeToNode(value, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
 }

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Raworc.Client;
+using Raworc.Mcp.Tools;
+
+namespace Raworc.Mcp.Resources;
+
+/// <summary>
+/// Read-only MCP resources over the Raworc API, addressed by <c>raworc://</c> URIs: a space, an agent, a space's
+/// latest build, a session and a session's transcript. Declared explicitly (no attribute scanning). Names in URIs are
+/// percent-encoded; they are decoded here and escaped again by the client as path segments.
+/// </summary>
+internal sealed class RaworcResources(RaworcClient api)
+{
+    public const string Scheme = "raworc://";
+    public const string Json = "application/json";
+    public const string PlainText = "text/plain";
+
+    /// <summary>The resource templates, in listing order.</summary>
+    public static readonly IReadOnlyList<ResourceTemplate> Templates =
+    [
+        Template("raworc://spaces/{space}", "space", "Space",
+            "A space: description, settings, active flag.", Json),
+        Template("raworc://spaces/{space}/agents/{agent}", "agent", "Agent",
+            "An agent of a space: source repository and branch, status.", Json),
+        Template("raworc://spaces/{space}/builds/latest", "latest-build", "Latest build",
+            "A space's most recent build: status (pending, building, completed, failed), image tag, error.", Json),
+        Template("raworc://sessions/{session_id}", "session", "Session",
+            "A session: state, space, parent, timestamps, metadata.", Json),
+        Template("raworc://sessions/{session_id}/transcript", "transcript", "Session transcript",
+            "A session's conversation as readable text, oldest message first: one block per message with its role and time.", PlainText),
+    ];
+
+    private static ResourceTemplate Template(string uri, string name, string title, string description, string mimeType) =>
+        new() { UriTemplate = uri, Name = name, Title = title, Description = description, MimeType = mimeType };
+
+    public static string SpaceUri(string space) => Scheme + "spaces/" + Uri.EscapeDataString(space);
+
+    public ValueTask<ListResourceTemplatesResult> ListTemplatesAsync(RequestContext<ListResourceTemplatesRequestParams> request, CancellationToken ct) =>
+        ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. Templates] });
+
+    /// <summary>The concrete resources: one per space.</summary>
+    public async ValueTask<ListResourcesResult> ListAsync(RequestContext<ListResourcesRequestParams> request, CancellationToken ct)
+    {
+        var spaces = await Call(() => api.ListSpacesAsync(ct)).ConfigureAwait(false);
+        return new ListResourcesResult
+        {
+            Resources = [.. spaces.Select(s => new Resource
+            {
+                Uri = SpaceUri(s.Name),
+                Name = s.Name,
+                Title = $"Space {s.Name}",
+                Description = string.IsNullOrWhiteSpace(s.Description) ? $"The Raworc space '{s.Name}'." : s.Description,
+                MimeType = Json,
+            })],
+        };
+    }
+
+    public async ValueTask<ReadResourceResult> ReadAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken ct)
+    {
+        string uri = request.Params?.Uri ?? "";
+        string[] path = Parse(uri) ?? throw NotFound(uri);
+
+        (string mimeType, string text) = path switch
+        {
+            ["spaces", var space] => (Json, ToolJson.Serialize(await Call(() => api.GetSpaceAsync(space, ct)).ConfigureAwait(false))),
+            ["spaces", var space, "agents", var agent] => (Json, ToolJson.Serialize(await Call(() => api.GetAgentAsync(space, agent, ct)).ConfigureAwait(false))),
+            ["spaces", var space, "builds", "latest"] => (Json, ToolJson.Serialize(await Call(() => api.GetLatestBuildAsync(space, ct)).ConfigureAwait(false))),
+            ["sessions", var id] => (Json, ToolJson.Serialize(await Call(() => api.GetSessionAsync(id, ct)).ConfigureAwait(false))),
+            ["sessions", var id, "transcript"] => (PlainText, await Call(() => TranscriptAsync(id, ct)).ConfigureAwait(false)),
+            _ => throw NotFound(uri),
+        };
+        return new ReadResourceResult { Contents = [new TextResourceContents { Uri = uri, MimeType = mimeType, Text = text }] };
+    }
+
+    /// <summary>The decoded path segments of a <c>raworc://</c> URI, or null when it is not one of ours.</summary>
+    internal static string[]? Parse(string uri)
+    {
+        if (!uri.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || uri.IndexOfAny(['?', '#']) >= 0) return null;
+        string[] segments = uri[Scheme.Length..].Split('/');
+        if (segments.Any(s => s.Length == 0)) return null;
+        try
+        {
+            return [.. segments.Select(Uri.UnescapeDataString)];
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every message (paged through), one block per message, oldest first.</summary>
+    private async Task<string> TranscriptAsync(string sessionId, CancellationToken ct)
+    {
+        var session = await api.GetSessionAsync(sessionId, ct).ConfigureAwait(false);
+        var messages = new List<Message>();
+        const int MaxPages = 20;
+        for (int page = 0; page < MaxPages; page++)
+        {
+            var batch = await api.ListMessagesAsync(sessionId, RaworcClient.MaxMessagesPerPage, messages.Count, ct).ConfigureAwait(false);
+            messages.AddRange(batch);
+            if (batch.Count < RaworcClient.MaxMessagesPerPage) break;
+        }
+        return FormatTranscript(session, messages);
+    }
+
+    internal static string FormatTranscript(Session session, IReadOnlyList<Message> messages)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"Session {session.Id} in space '{session.Space}', state {session.State}: {messages.Count} message{(messages.Count == 1 ? "" : "s")}, oldest first.\n");
+        foreach (var message in messages)
+        {
+            string time = message.CreatedAt is { } at ? at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "time unknown";
+            text.Append(CultureInfo.InvariantCulture, $"\n--- {message.Role} at {time}\n");
+            text.Append(message.Content.TrimEnd()).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static McpProtocolException NotFound(string uri) =>
+        new($"Resource not found: '{uri}'. raworc-mcp serves {string.Join(", ", Templates.Select(t => t.UriTemplate))}.", McpErrorCode.ResourceNotFound);
+
+    /// <summary>API failures as MCP errors: a missing space, agent, build or session is "resource not found".</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RaworcApiException e)
+        {
+            throw new McpProtocolException(ErrorHints.Describe(e), e.StatusCode == 404 ? McpErrorCode.ResourceNotFound : McpErrorCode.InternalError);
+        }
+        catch (ArgumentException e)
+        {
+            throw new McpProtocolException($"Invalid resource URI: {e.Message}", McpErrorCode.InvalidParams);
+        }
+    }
+}
