@@ -18,6 +18,19 @@ internal static class ArgumentValidator
         return problems;
     }
 
+    /// <summary>Values longer than their argument's <see cref="ToolArgument.MaxLength"/>, reported with the limit.</summary>
+    public static IEnumerable<string> CheckLengths(IReadOnlyList<ToolArgument> definitions, IEnumerable<KeyValuePair<string, JsonElement>>? arguments)
+    {
+        if (arguments is null) yield break;
+        foreach (var (name, value) in arguments)
+        {
+            if (definitions.FirstOrDefault(d => d.Name == name) is not { } definition) continue;
+            long length = value.ValueKind == JsonValueKind.String ? value.GetString()!.Length : value.GetRawText().Length;
+            if (length > definition.MaxLength)
+                yield return $"argument '{name}' is {length:N0} {(value.ValueKind == JsonValueKind.String ? "characters" : "bytes of JSON")} long; the limit is {definition.MaxLength:N0}";
+        }
+    }
+
     private static void CheckObject(JsonElement schema, Dictionary<string, JsonElement> given, string path, List<string> problems)
     {
         if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)

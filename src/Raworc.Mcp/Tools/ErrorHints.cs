@@ -42,9 +42,11 @@ internal static class ErrorHints
             (404, "NOT_FOUND") when Has("binding") => "list_role_bindings shows the existing bindings (they are addressed by role name).",
             (404, "NOT_FOUND") when Has("role") => "list_roles shows the existing roles.",
             (409, _) => "it already exists: use the matching get_ or update_ tool, or pick another name.",
-            (422, _) or (400, _) or (415, _) => "the API rejected the request as malformed; check the arguments against the tool's schema.",
+            (422, _) or (415, _) or (400, RaworcApiException.Codes.Http) => "the API rejected the request as malformed; check the arguments against the tool's schema.",
             (429, _) => "the API is rate limiting; wait a little before calling again.",
             (500, "DATABASE_ERROR") when e.Operation.StartsWith("POST role-bindings", StringComparison.Ordinal) => "the role may not exist (list_roles) or the binding may exist already (list_role_bindings): the API reports both as a database error.",
+            (500, _) when e.Operation.StartsWith("DELETE spaces/", StringComparison.Ordinal) && !e.Operation.Contains("/secrets/") && !e.Operation.Contains("/agents/") =>
+                "a space that has (or had) sessions cannot be deleted, even after they were terminated; deactivate it with update_space (active false) instead.",
             (>= 500, _) => "a server-side failure; retry later, and if it persists report it to the Raworc operators.",
             _ => null,
         };

@@ -40,7 +40,7 @@ internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
             });
 
         yield return Tool("delete_space", "Delete space", ToolEffect.Delete,
-                "Permanently delete a space. The default space cannot be deleted, nor a space that still has sessions.")
+                "Permanently delete a space. The default space, and a space that has or had sessions, cannot be deleted (deactivate it with update_space).")
             .Required("name", Text, "Space name.")
             .Handles(c => Results.Confirm(() => Api.DeleteSpaceAsync(c.String("name"), c.Cancellation), $"Deleted space '{c.String("name")}'."));
     }

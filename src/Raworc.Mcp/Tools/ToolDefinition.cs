@@ -47,6 +47,12 @@ internal sealed record ToolArgument(string Name, ArgumentType Type, string Descr
 
     public int? Minimum { get; init; }
 
+    /// <summary>Longest accepted value: characters of a string, or bytes of JSON for objects and arrays.</summary>
+    public int MaxLength { get; init; } = DefaultMaxLength(Type);
+
+    /// <summary>Names and descriptions are short; objects stay well below what the API stores comfortably.</summary>
+    public static int DefaultMaxLength(ArgumentType type) => type == ArgumentType.Text ? 10_000 : 100_000;
+
     public int? Maximum { get; init; }
 
     public JsonObject ToSchema()
@@ -107,12 +113,16 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
 
     public ToolHandler Handler { get; private set; } = _ => throw new InvalidOperationException("no handler");
 
-    public ToolDefinition Required(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null) =>
-        Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues });
+    public ToolDefinition Required(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null,
+        int? maxLength = null) =>
+        Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type) });
 
     public ToolDefinition Optional(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null,
-        int? minimum = null, int? maximum = null) =>
-        Add(new ToolArgument(name, type, description, false) { AllowedValues = allowedValues, Minimum = minimum, Maximum = maximum });
+        int? minimum = null, int? maximum = null, int? maxLength = null) =>
+        Add(new ToolArgument(name, type, description, false)
+        {
+            AllowedValues = allowedValues, Minimum = minimum, Maximum = maximum, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type),
+        });
 
     public ToolDefinition Handles(ToolHandler handler)
     {
