@@ -89,6 +89,7 @@ void OnSignal(PosixSignalContext context)
 }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
 log.LogInformation("Starting {Name} {Version} on stdio (API {ApiUrl} from {ApiUrlSource}; credentials from {CredentialSource}; default space '{Space}')",
     RaworcServer.Name, RaworcServer.Version, configuration.Raworc.Options.ApiUrl, configuration.Raworc.ApiUrlSource,
