@@ -55,8 +55,9 @@ public sealed class McpTestHost : IAsyncDisposable
 
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN.</param>
     /// <param name="home">Home directory holding .raworc/auth.yaml; an empty temporary one by default.</param>
+    /// <param name="clientOptions">The SDK client's options, e.g. with an elicitation handler; none by default.</param>
     public static async Task<McpTestHost> StartAsync(IDictionary<string, string?>? environment = null, string? home = null,
-        LogLevel logLevel = LogLevel.Trace)
+        LogLevel logLevel = LogLevel.Trace, McpClientOptions? clientOptions = null)
     {
         var api = StartApi();
         var env = new Dictionary<string, string?>
@@ -90,7 +91,7 @@ public sealed class McpTestHost : IAsyncDisposable
         var server = McpServer.Create(transport, raworc.Options, loggerFactory);
         var stop = new CancellationTokenSource();
         var run = server.RunAsync(stop.Token);
-        var client = await McpClient.CreateAsync(new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream()));
+        var client = await McpClient.CreateAsync(new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream()), clientOptions);
         return new McpTestHost(api, raworc, server, run, stop, client, logs);
     }
 
