@@ -31,7 +31,7 @@ internal static class ToolCatalog
     /// <summary>Checks the arguments against the tool's schema, then runs it.</summary>
     public static Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
     {
-        var arguments = call.Request.Params?.Arguments;
+        var arguments = call.Request.Params?.Arguments?.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
         var problems = ArgumentValidator.Validate(entry.ProtocolTool.InputSchema, arguments);
         problems.AddRange(ArgumentValidator.CheckLengths(entry.Definition.Arguments, arguments));
         return problems.Count > 0

@@ -113,6 +113,18 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
 
     public ToolHandler Handler { get; private set; } = _ => throw new InvalidOperationException("no handler");
 
+    /// <summary>Arguments accepted for compatibility with older clients and ignored; not advertised in the schema.</summary>
+    public IReadOnlySet<string> IgnoredArguments => _ignored;
+
+    private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
+
+    /// <summary>Accepts <paramref name="name"/> without listing it, because the API has no use for it.</summary>
+    public ToolDefinition Ignores(string name)
+    {
+        _ignored.Add(name);
+        return this;
+    }
+
     public ToolDefinition Required(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null,
         int? maxLength = null) =>
         Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type) });
@@ -145,10 +157,10 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
         var required = _arguments.Where(a => a.Required).Select(a => (JsonNode?)a.Name).ToArray();
         if (required.Length > 0) schema["required"] = new JsonArray(required);
 
+        // The title goes in the annotations only: clients fall back to it, and it is not sent twice.
         return new Tool
         {
             Name = Name,
-            Title = Title,
             Description = Description,
             InputSchema = JsonSerializer.SerializeToElement(schema, ToolJsonContext.Default.JsonObject),
             Annotations = new ToolAnnotations
