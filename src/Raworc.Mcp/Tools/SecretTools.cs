@@ -31,8 +31,9 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
             .Required("value", Text, "Secret value.", maxLength: 65_536)
             .Optional("space", Text, SpaceArgument)
             .Optional("description", Text, "What the secret is for.")
-            .Handles(c => Results.Json(() => Api.CreateSecretAsync(Space(c),
-                new CreateSecretRequest(c.String("key_name"), c.String("value"), c.OptionalString("description")), c.Cancellation)));
+            // "Never the value", even from an API that echoes it back.
+            .Handles(c => Results.Json(async () => (await Api.CreateSecretAsync(Space(c),
+                new CreateSecretRequest(c.String("key_name"), c.String("value"), c.OptionalString("description")), c.Cancellation)) with { EncryptedValue = null }));
 
         yield return Tool("get_secret", "Get secret", ToolEffect.Read, "Get one secret of a space; its value only when show_values is true.")
             .Required("key", Text, KeyArgument)
@@ -56,7 +57,7 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
                 var request = new UpdateSecretRequest(c.OptionalString("value"), c.OptionalString("description"));
                 return request is { Value: null, Description: null }
                     ? Task.FromResult(ToolResults.InvalidArguments("update_secret", ["give at least one of value, description"]))
-                    : Results.Json(() => Api.UpdateSecretAsync(Space(c), c.String("key"), request, c.Cancellation));
+                    : Results.Json(async () => (await Api.UpdateSecretAsync(Space(c), c.String("key"), request, c.Cancellation)) with { EncryptedValue = null });
             });
 
         yield return Tool("delete_secret", "Delete secret", ToolEffect.Delete, "Permanently delete a secret from a space.")

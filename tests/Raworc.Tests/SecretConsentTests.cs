@@ -1,0 +1,211 @@
+using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Raworc.Mcp;
+using WireMock.Logging;
+using static Raworc.Tests.McpTestHost;
+
+namespace Raworc.Tests;
+
+/// <summary>
+/// Secret values reach the model only with the user's consent: --allow-secret-values, or a yes through MCP
+/// elicitation. Without either, show_values is refused before any request, so no value ever leaves the API.
+/// </summary>
+public sealed class SecretConsentTests
+{
+    private const string T0 = "2025-08-30T18:00:00+00:00";
+    private const string Value = "sk-ant-very-secret-1234";
+    private const string SecretWithValue = $$"""{"space":"production","key_name":"ANTHROPIC_API_KEY","description":"Claude API key","created_at":"{{T0}}","updated_at":"{{T0}}","created_by":"admin","encrypted_value":"{{Value}}"}""";
+    private const string SecretWithoutValue = $$"""{"space":"production","key_name":"ANTHROPIC_API_KEY","description":"Claude API key","created_at":"{{T0}}","updated_at":"{{T0}}","created_by":"admin"}""";
+
+    public static TheoryData<string, string> ShowValueCalls => new()
+    {
+        { "list_secrets", """{"space":"production","show_values":true}""" },
+        { "get_secret", """{"space":"production","key":"ANTHROPIC_API_KEY","show_values":true}""" },
+    };
+
+    private static Dictionary<string, string?> Env(string? allowSecretValues) => new()
+    {
+        [ServerConfiguration.AllowSecretValuesVariable] = allowSecretValues,
+        [ServerConfiguration.AllowDestructiveVariable] = "",
+    };
+
+    /// <summary>The API answers with the value whenever asked for it, so a leak would show.</summary>
+    private static void AnswerWithValues(McpTestHost host, string tool) =>
+        host.Respond(200, tool == "list_secrets" ? $"[{SecretWithValue}]" : SecretWithValue);
+
+    private static bool AskedForValues(ILogEntry entry) =>
+        entry.RequestMessage.Query?.ContainsKey("show_values") == true || entry.RequestMessage.Url.Contains("show_values", StringComparison.Ordinal);
+
+    private static McpClientOptions Answering(Func<ElicitRequestParams?, ElicitResult> answer, List<ElicitRequestParams?> asked) => new()
+    {
+        Handlers = new McpClientHandlers
+        {
+            ElicitationHandler = (request, _) =>
+            {
+                lock (asked) asked.Add(request);
+                return ValueTask.FromResult(answer(request));
+            },
+        },
+    };
+
+    private static ElicitResult Accept(string allowJson) =>
+        new() { Action = "accept", Content = new Dictionary<string, JsonElement> { ["allow"] = JsonDocument.Parse(allowJson).RootElement.Clone() } };
+
+    [Theory]
+    [MemberData(nameof(ShowValueCalls))]
+    public async Task Without_consent_and_without_elicitation_show_values_is_refused_before_any_request(string tool, string arguments)
+    {
+        await using var host = await StartAsync(Env(null));
+        AnswerWithValues(host, tool);
+
+        var result = await host.CallAsync(tool, arguments);
+
+        Assert.True(result.IsError, Text(result));
+        Assert.Contains("this client cannot ask the user", Text(result));
+        Assert.Contains("--allow-secret-values", Text(result));
+        Assert.Contains("RAWORC_ALLOW_SECRET_VALUES=true", Text(result));
+        Assert.Contains("Without show_values", Text(result));
+        Assert.DoesNotContain(Value, Text(result));
+        Assert.Empty(host.Requests);
+        Assert.DoesNotContain(Value, host.Logs.All);
+    }
+
+    [Theory]
+    [InlineData("list_secrets", """{"space":"production"}""")]
+    [InlineData("list_secrets", """{"space":"production","show_values":false}""")]
+    [InlineData("get_secret", """{"space":"production","key":"ANTHROPIC_API_KEY"}""")]
+    [InlineData("get_secret", """{"space":"production","key":"ANTHROPIC_API_KEY","show_values":null}""")]
+    public async Task Without_show_values_the_keys_and_descriptions_come_back(string tool, string arguments)
+    {
+        await using var host = await StartAsync(Env(""));
+        host.Respond(200, tool == "list_secrets" ? $"[{SecretWithoutValue}]" : SecretWithoutValue);
+
+        var result = await host.CallAsync(tool, arguments);
+
+        Assert.False(result.IsError ?? false, Text(result));
+        Assert.Contains("ANTHROPIC_API_KEY", Text(result));
+        Assert.Contains("Claude API key", Text(result));
+        var request = host.SingleRequest();
+        Assert.False(AskedForValues(request), request.RequestMessage.Url);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShowValueCalls))]
+    public async Task With_allow_secret_values_the_values_come_back_without_asking(string tool, string arguments)
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env("true"), clientOptions: Answering(_ => Accept("false"), asked));
+        AnswerWithValues(host, tool);
+
+        var result = await host.CallAsync(tool, arguments);
+
+        Assert.False(result.IsError ?? false, Text(result));
+        Assert.Contains(Value, Text(result));
+        Assert.True(AskedForValues(host.SingleRequest()));
+        Assert.Empty(asked);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShowValueCalls))]
+    public async Task With_elicitation_the_user_who_allows_gets_the_values(string tool, string arguments)
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => Accept("true"), asked));
+        Assert.NotNull(host.Client.ServerCapabilities);
+        AnswerWithValues(host, tool);
+
+        var result = await host.CallAsync(tool, arguments);
+
+        Assert.False(result.IsError ?? false, Text(result));
+        Assert.Contains(Value, Text(result));
+        Assert.True(AskedForValues(host.SingleRequest()));
+
+        var request = Assert.Single(asked);
+        Assert.NotNull(request);
+        Assert.Contains("'production'", request.Message);
+        if (tool == "get_secret") Assert.Contains("'ANTHROPIC_API_KEY'", request.Message);
+        else Assert.Contains("every secret", request.Message);
+        Assert.Contains("shown to the model", request.Message);
+        // The form is one boolean, required, defaulting to no.
+        var schema = request.RequestedSchema;
+        Assert.NotNull(schema);
+        var allow = Assert.IsType<ElicitRequestParams.BooleanSchema>(Assert.Single(schema.Properties).Value);
+        Assert.False(allow.Default);
+        Assert.Equal(["allow"], schema.Required!);
+    }
+
+    public static TheoryData<string, string> Refusals => new()
+    {
+        { "decline", "" },
+        { "cancel", "" },
+        { "accept", "false" },
+        { "accept", "\"true\"" }, // a string is not a yes
+        { "accept", "1" },
+        { "accept", "" }, // accepted with no content: the default, no
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task With_elicitation_anything_but_a_clear_yes_is_refused_without_a_value_request(string action, string allowJson)
+    {
+        foreach (var (tool, arguments) in new[]
+                 {
+                     ("list_secrets", """{"space":"production","show_values":true}"""),
+                     ("get_secret", """{"space":"production","key":"ANTHROPIC_API_KEY","show_values":true}"""),
+                 })
+        {
+            var asked = new List<ElicitRequestParams?>();
+            var answer = allowJson.Length == 0 ? new ElicitResult { Action = action } : Accept(allowJson);
+            answer.Action = action;
+            await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => answer, asked));
+            AnswerWithValues(host, tool);
+
+            var result = await host.CallAsync(tool, arguments);
+
+            Assert.True(result.IsError, $"{action} {allowJson}: {Text(result)}");
+            Assert.Contains("The user did not allow showing secret values", Text(result));
+            Assert.DoesNotContain(Value, Text(result));
+            Assert.Single(asked);
+            Assert.Empty(host.Requests);
+        }
+    }
+
+    [Fact]
+    public async Task Each_call_asks_again()
+    {
+        int calls = 0;
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => Accept(Interlocked.Increment(ref calls) == 1 ? "true" : "false"), asked));
+        AnswerWithValues(host, "get_secret");
+        const string arguments = """{"space":"production","key":"ANTHROPIC_API_KEY","show_values":true}""";
+
+        var first = await host.CallAsync("get_secret", arguments);
+        var second = await host.CallAsync("get_secret", arguments);
+
+        Assert.False(first.IsError ?? false, Text(first));
+        Assert.True(second.IsError, Text(second));
+        Assert.Equal(2, asked.Count);
+        Assert.Single(host.Requests);
+    }
+
+    [Fact]
+    public async Task Creating_and_updating_a_secret_never_echo_the_value()
+    {
+        await using var host = await StartAsync(Env(null));
+        host.Respond(200, SecretWithValue); // even if the API echoed it
+
+        var created = await host.CallAsync("create_secret", $$"""{"space":"production","key_name":"K","value":"{{Value}}"}""");
+        Assert.False(created.IsError ?? false, Text(created));
+        Assert.Contains(Value, host.SingleRequest().RequestMessage.Body); // sent to the API, of course
+        // What the model gets back is documented as "never the value".
+        Assert.DoesNotContain(Value, Text(created));
+        Assert.Contains("ANTHROPIC_API_KEY", Text(created));
+
+        host.Respond(200, SecretWithValue);
+        var updated = await host.CallAsync("update_secret", $$"""{"space":"production","key":"K","value":"{{Value}}"}""");
+        Assert.False(updated.IsError ?? false, Text(updated));
+        Assert.DoesNotContain(Value, Text(updated));
+        Assert.DoesNotContain(Value, host.Logs.All);
+    }
+}
