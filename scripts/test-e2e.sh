@@ -144,8 +144,8 @@ if [ "$rc" != 0 ]; then
   inspector_problem="tools/list --strict exited $rc (6 = schema errors; details on its stderr above)"
   show_log "$logs/inspector-tools-list.err"
 elif ! count="$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.tools.length)' "$logs/inspector-tools-list.out")" \
-  || [ "$count" != 55 ]; then
-  inspector_problem="tools/list returned ${count:-no} tools, expected 55"
+  || [ "$count" != 57 ]; then
+  inspector_problem="tools/list returned ${count:-no} tools, expected 57"
 else
   rc=0; inspect inspector-get-version --method tools/call --tool-name get_version || rc=$?
   if [ "$rc" != 0 ]; then

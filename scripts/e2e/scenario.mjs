@@ -206,7 +206,7 @@ async function main() {
   const { tools } = await client.listTools();
   const byName = new Map(tools.map((t) => [t.name, t]));
   say(`${tools.length} tools: ${tools.slice(0, 8).map((t) => t.name).join(', ')}, …`);
-  check(tools.length === 55, `tools/list returned ${tools.length} tools, expected 55`);
+  check(tools.length === 57, `tools/list returned ${tools.length} tools, expected 57`);
   for (const name of ['whoami', 'create_space', 'create_secret', 'create_agent', 'create_build', 'create_session', 'send_message', 'get_messages', 'terminate_session']) {
     check(byName.has(name), `tools/list has no ${name}`);
   }

@@ -13,7 +13,7 @@ public sealed class UserJourneyTests
 
         Assert.Equal("raworc-mcp", mcp.Client.ServerInfo!.Name);
         var tools = await mcp.Client.ListToolsAsync();
-        Assert.Equal(55, tools.Count);
+        Assert.Equal(57, tools.Count);
 
         var me = await mcp.CallAsync("whoami");
         Assert.Equal("admin", me.Str("user"));

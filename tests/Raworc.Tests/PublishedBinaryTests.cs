@@ -38,7 +38,7 @@ public sealed class PublishedBinaryTests
 
         Assert.Equal("raworc-mcp", client.ServerInfo!.Name);
         var tools = await client.ListToolsAsync();
-        Assert.Equal(47, tools.Count); // safe by default: the 8 destructive tools are left out
+        Assert.Equal(49, tools.Count); // safe by default: the 8 destructive tools are left out
 
         var version = await client.CallToolAsync("get_version");
         Assert.Equal("""{"version":"0.3.0","api":"v0"}""", McpTestHost.Text(version));
@@ -66,7 +66,7 @@ public sealed class PublishedBinaryTests
         if (flag == "--manifest")
         {
             var manifest = JsonDocument.Parse(stdout).RootElement;
-            Assert.Equal(47, manifest.GetProperty("tools").GetArrayLength());
+            Assert.Equal(49, manifest.GetProperty("tools").GetArrayLength());
             Assert.Equal(8, manifest.GetProperty("disabled_tools").GetArrayLength());
             Assert.Contains("destructive tools hidden", manifest.GetProperty("modes").GetString());
         }
@@ -90,7 +90,7 @@ public sealed class PublishedBinaryTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         Assert.Empty(stdout);
         Assert.Contains("Starting raworc-mcp", stderr);
-        Assert.Contains("Ready with 47 tools (8 left out by the modes", stderr);
+        Assert.Contains("Ready with 49 tools (8 left out by the modes", stderr);
         Assert.Contains("Modes: read-only off; destructive tools hidden", stderr);
         Assert.Contains("Shutting down (stdin closed)", stderr);
     }

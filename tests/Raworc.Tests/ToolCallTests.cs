@@ -128,6 +128,12 @@ public sealed class ToolCallTests
         { "get_latest_build", """{"space":"production"}""", "GET", "/api/v0/spaces/production/build/latest", null, 200, BuildApi, Build },
         { "get_build", """{"space":"production","build_id":"0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11"}""", "GET",
             "/api/v0/spaces/production/build/0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11", null, 200, BuildApi, Build },
+        // Already finished: one read, the result is the resource itself (WaitToolTests cover the polling).
+        { "wait_for_build", """{"space":"production","build_id":"0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11"}""", "GET",
+            "/api/v0/spaces/production/build/0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11", null, 200,
+            BuildApi.Replace("\"pending\"", "\"completed\""), Build.Replace("\"pending\"", "\"completed\"") },
+        { "wait_for_session", $$"""{"session_id":"{{Sid}}","state":"closed"}""", "GET", $"/api/v0/sessions/{Sid}", null, 200,
+            SessionApi.Replace("\"init\"", "\"closed\""), Session.Replace("\"init\"", "\"closed\"") },
     };
 
     [Theory]
@@ -194,7 +200,7 @@ public sealed class ToolCallTests
         var listed = (await host.Client.ListToolsAsync()).Select(t => t.Name).ToHashSet();
         var covered = Cases.Select(c => (string)c[0]).Append("health_check").Append("get_version").ToHashSet();
         Assert.Empty(listed.Except(covered));
-        Assert.Equal(55, listed.Count);
+        Assert.Equal(57, listed.Count);
     }
 
     [Fact]

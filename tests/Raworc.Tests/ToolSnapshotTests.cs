@@ -12,7 +12,7 @@ namespace Raworc.Tests;
 public sealed class ToolSnapshotTests
 {
     // The wire format of the SDK (nulls omitted), indented for reviewable diffs.
-    private static readonly JsonSerializerOptions Pretty = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
+    internal static readonly JsonSerializerOptions Pretty = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -67,7 +67,7 @@ public sealed class ToolSnapshotTests
             bool destructive = tool.Name.StartsWith("delete_", StringComparison.Ordinal) || tool.Name is "clear_messages" or "terminate_session";
             Assert.Equal(destructive, a.DestructiveHint);
             if (a.ReadOnlyHint == true)
-                Assert.Matches("^(get_|list_|health_check|whoami)", tool.Name);
+                Assert.Matches("^(get_|list_|wait_for_|health_check|whoami)", tool.Name);
 
             var schema = tool.InputSchema;
             Assert.Equal("object", schema.GetProperty("type").GetString());
