@@ -75,7 +75,8 @@ internal static class Doctor
         }
         catch (RaworcApiException e) when (e.StatusCode is null)
         {
-            report.Fail($"Cannot reach {url}: {e.Message}",
+            // The client's message names the URL and the cause ("could not reach the Raworc API at …: Connection refused").
+            report.Fail(e.Message.Length > 0 ? char.ToUpperInvariant(e.Message[0]) + e.Message[1..] : $"Cannot reach {url}.",
                 $"check the address and your network or proxy (HTTPS_PROXY, NO_PROXY), or set RAWORC_API_URL to your Raworc API (e.g. {Example}).");
             return false;
         }

@@ -88,7 +88,7 @@ public sealed class DoctorTests
         var (exit, output) = await RunAsync(new() { ["RAWORC_API_URL"] = url, ["RAWORC_AUTH_TOKEN"] = Token, ["RAWORC_TIMEOUT"] = "5" });
 
         Assert.Equal(1, exit);
-        Assert.Contains($"✗ Cannot reach {url}", output);
+        Assert.Contains($"✗ Could not reach the Raworc API at {url}: ", output);
         Assert.Contains("  Fix: check the address and your network or proxy (HTTPS_PROXY, NO_PROXY), or set RAWORC_API_URL to your Raworc API (e.g. https://api.remoteagent.com/api/v0).", output);
         Assert.Contains("- /version and /auth/me not checked: the API is not reachable.", output);
         Assert.EndsWith("1 problem found; fix it and run 'raworc-mcp doctor' again.\n", output);
