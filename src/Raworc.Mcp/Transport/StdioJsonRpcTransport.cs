@@ -107,7 +107,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
                     }
                     else
                     {
-                        await HandleLineAsync(line).ConfigureAwait(false);
+                        await HandleLineGuardedAsync(line).ConfigureAwait(false);
                     }
                 }
 
@@ -120,7 +120,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
                 if (result.IsCompleted)
                 {
                     if (discarding) await ReplyErrorAsync(null, InvalidRequest, $"Message too large: the limit is {MaxMessageBytes} bytes.").ConfigureAwait(false);
-                    else if (buffer.Length > 0) await HandleLineAsync(buffer).ConfigureAwait(false); // a last line without newline
+                    else if (buffer.Length > 0) await HandleLineGuardedAsync(buffer).ConfigureAwait(false); // a last line without newline
                     reader.AdvanceTo(buffer.End);
                     break;
                 }
@@ -154,15 +154,37 @@ internal sealed class StdioJsonRpcTransport : TransportBase
             await Task.Delay(10).ConfigureAwait(false);
     }
 
+    /// <summary>One bad line must never end the session: anything unexpected is answered and logged, and reading goes on.</summary>
+    private async Task HandleLineGuardedAsync(ReadOnlySequence<byte> line)
+    {
+        try
+        {
+            await HandleLineAsync(line).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
+        {
+            _logger.LogWarning("A line of {Length} bytes could not be handled: {Type}: {Message}", line.Length, e.GetType().Name, e.Message);
+            await ReplyErrorAsync(null, ParseError, "Parse error: the line could not be read as a JSON-RPC message.").ConfigureAwait(false);
+        }
+    }
+
     private async Task HandleLineAsync(ReadOnlySequence<byte> line)
     {
         if (IsBlank(line)) return;
+
+        if (!IsValidUtf8(line))
+        {
+            await ReplyErrorAsync(RecoverId(line), ParseError, "Parse error: the line is not valid UTF-8 (each message must be one line of UTF-8 JSON).").ConfigureAwait(false);
+            return;
+        }
 
         JsonRpcMessage? message = null;
         try
         {
             var json = new Utf8JsonReader(line);
-            message = JsonSerializer.Deserialize(ref json, MessageType);
+            var parsed = JsonSerializer.Deserialize(ref json, MessageType);
+            // One message per line: anything after it but whitespace makes the line invalid (Read throws on it).
+            if (!json.Read()) message = parsed;
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
         {
@@ -198,8 +220,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(line);
-            document = JsonDocument.ParseValue(ref reader);
+            document = JsonDocument.Parse(line); // the whole line: trailing content is a parse error
         }
         catch (JsonException)
         {
@@ -252,8 +273,9 @@ internal sealed class StdioJsonRpcTransport : TransportBase
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip()) return null;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Broken JSON, or an id that is not valid UTF-8: no id to name.
         }
         return null;
     }
@@ -291,6 +313,9 @@ internal sealed class StdioJsonRpcTransport : TransportBase
             _writeLock.Release();
         }
     }
+
+    private static bool IsValidUtf8(ReadOnlySequence<byte> line) =>
+        System.Text.Unicode.Utf8.IsValid(line.IsSingleSegment ? line.FirstSpan : line.ToArray());
 
     private static bool IsBlank(ReadOnlySequence<byte> line)
     {
