@@ -33,7 +33,11 @@ public sealed class WaitAndResourceJourneyTests
         var built = await CallWithProgressAsync(mcp, "wait_for_build", new { space, build_id = build.Str("build_id") });
         Assert.Equal("completed", built.Str("status"));
         Assert.Equal(build.Str("build_id"), built.Str("build_id"));
+        // Notifications are handled on their own task: the last may come in just after the result.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!progress.Any(p => p.Message!.EndsWith(": completed", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(20);
         Assert.Contains(progress, p => p.Message!.EndsWith(": completed", StringComparison.Ordinal));
+        Assert.Equal(progress.Select(p => p.Progress).Order(), progress.Select(p => p.Progress));
 
         // The session: init → idle.
         var session = await mcp.CallAsync("create_session", new { space });

@@ -44,6 +44,7 @@ public sealed class PathEscapingTests(SharedHost shared) : IClassFixture<SharedH
         ("delete_space", "{}", "name", "DELETE", "spaces/{}"),
 
         ("get_session", "{}", "session_id", "GET", "sessions/{}"),
+        ("wait_for_session", "{}", "session_id", "GET", "sessions/{}"),
         ("update_session", """{"metadata":{"a":1}}""", "session_id", "PUT", "sessions/{}"),
         ("update_session_state", """{"state":"idle"}""", "session_id", "PUT", "sessions/{}/state"),
         ("close_session", "{}", "session_id", "POST", "sessions/{}/close"),
@@ -88,6 +89,8 @@ public sealed class PathEscapingTests(SharedHost shared) : IClassFixture<SharedH
         ("get_latest_build", "{}", "space", "GET", "spaces/{}/build/latest"),
         ("get_build", """{"build_id":"b"}""", "space", "GET", "spaces/{}/build/b"),
         ("get_build", """{"space":"s"}""", "build_id", "GET", "spaces/s/build/{}"),
+        ("wait_for_build", """{"build_id":"b"}""", "space", "GET", "spaces/{}/build/b"),
+        ("wait_for_build", """{"space":"s"}""", "build_id", "GET", "spaces/s/build/{}"),
     ];
 
     /// <summary>Awkward values and how they must appear in the path (RFC 3986: everything but unreserved is escaped).</summary>
