@@ -13,7 +13,7 @@ internal sealed class AgentTools(ToolContext context) : ToolSet(context)
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("list_agents", "List agents", ToolEffect.Read,
-                "List the agents of a space with source repository, branch and status (configured, building, running, stopped, error).")
+                "List a space's agents: repository, branch, status (configured, building, running, stopped, error).")
             .Optional("space", Text, SpaceArgument)
             .Handles(c => Results.Json(() => Api.ListAgentsAsync(Space(c), c.Cancellation)));
 
@@ -34,7 +34,7 @@ internal sealed class AgentTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Json(() => Api.GetAgentAsync(Space(c), c.String("agent_name"), c.Cancellation)));
 
         yield return Tool("update_agent", "Update agent", ToolEffect.Update,
-                "Change an agent's description, purpose, repository or branch. Give at least one field; rebuild the space to apply code changes.")
+                "Change an agent's description, purpose, repository or branch (give at least one); rebuild the space to apply code.")
             .Required("agent_name", Text, NameArgument)
             .Optional("space", Text, SpaceArgument)
             .Optional("description", Text, "New description.")
@@ -63,7 +63,7 @@ internal sealed class AgentTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Json(() => Api.UpdateAgentStatusAsync(Space(c), c.String("agent_name"), c.String("status"), c.Cancellation)));
 
         yield return Tool("deploy_agent", "Deploy agent", ToolEffect.Update,
-                "Mark an agent for deployment (status building). Agents reach sessions through the space build: use create_build.")
+                "Mark an agent for deployment (status building). Agents reach sessions through the space build (create_build).")
             .Required("agent_name", Text, NameArgument)
             .Optional("space", Text, SpaceArgument)
             .Handles(c => Results.Json(() => Api.DeployAgentAsync(Space(c), c.String("agent_name"), c.Cancellation)));
@@ -82,7 +82,7 @@ internal sealed class AgentTools(ToolContext context) : ToolSet(context)
             .Optional("space", Text, SpaceArgument)
             .Optional("limit", Integer, "Lines per stream (default 100).", minimum: 1, maximum: 10000)
             .Optional("log_type", Text, "Which stream: all (default), stdout or stderr.", RaworcClient.AgentLogTypes)
-            .Optional("follow", Flag, "Ignored: the API cannot stream; call again for newer lines.")
+            .Ignores("follow") // the API cannot stream
             .Handles(c => Results.Json(() => Api.GetAgentLogsAsync(Space(c), c.String("agent_name"), c.OptionalInt("limit"),
                 c.OptionalString("log_type"), c.Cancellation)));
     }

@@ -13,10 +13,10 @@ internal sealed class BuildTools(ToolContext context) : ToolSet(context)
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("create_build", "Build space", ToolEffect.Create,
-                "Start building a space's image from its agents' repositories. Returns the build (status pending); poll get_build until completed or failed.",
+                "Start building a space's image from its agents' repositories. Returns the build (status pending); wait_for_build waits for it.",
                 openWorld: true)
             .Optional("space", Text, SpaceArgument)
-            .Optional("dockerfile", Text, "Ignored: the API builds with its own Dockerfile.")
+            .Ignores("dockerfile") // the API builds with its own Dockerfile
             .Optional("force_rebuild", Flag, "Rebuild even if nothing changed.")
             .Handles(c => Results.Json(() => Api.CreateBuildAsync(Space(c), new CreateBuildRequest(c.OptionalBool("force_rebuild")), c.Cancellation)));
 

@@ -18,7 +18,7 @@ internal sealed class MessageTools(ToolContext context) : ToolSet(context)
         yield return Tool("get_messages", "Get messages", ToolEffect.Read,
                 "Get a session's messages, oldest first; role is user, agent or system. latest = N gives the newest N (still oldest first); limit and offset page from the oldest.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Optional("latest", Integer, "Only the newest this many messages (oldest first). Not combined with limit or offset.",
                 minimum: 1, maximum: RaworcClient.MaxMessagesPerPage)
             .Optional("limit", Integer, "At most this many messages (default 100).", minimum: 1, maximum: RaworcClient.MaxMessagesPerPage)
@@ -30,7 +30,7 @@ internal sealed class MessageTools(ToolContext context) : ToolSet(context)
                 openWorld: true)
             .Required("session_id", Text, SessionIdArgument)
             .Required("content", Text, "The message text.", maxLength: MaxContentLength)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Optional("metadata", AnyObject, "Free-form metadata object.")
             .Optional("wait_for_reply", Flag, "Wait for the agent's reply and return {sent, reply}. Otherwise returns the sent message at once.")
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument("the reply (with wait_for_reply)"), minimum: 1, maximum: Polling.MaxTimeoutSeconds)
@@ -38,13 +38,13 @@ internal sealed class MessageTools(ToolContext context) : ToolSet(context)
 
         yield return Tool("get_message_count", "Count messages", ToolEffect.Read, "Count a session's messages.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.CountMessagesAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("clear_messages", "Clear messages", ToolEffect.Delete,
                 "Permanently delete all of a session's messages. Returns how many were deleted.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.ClearMessagesAsync(c.String("session_id"), c.Cancellation)));
     }
 

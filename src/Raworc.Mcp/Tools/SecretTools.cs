@@ -8,7 +8,7 @@ namespace Raworc.Mcp.Tools;
 internal sealed class SecretTools(ToolContext context) : ToolSet(context)
 {
     private const string KeyArgument = "Secret key, e.g. ANTHROPIC_API_KEY.";
-    private const string ShowValuesArgument = "Include the values (as encrypted_value, in plain text). Needs the user's consent. Default false.";
+    private const string ShowValuesArgument = "Include the values (plain text, as encrypted_value); needs the user's consent.";
 
     public override string Name => "secrets";
 

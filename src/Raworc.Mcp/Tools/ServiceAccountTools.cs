@@ -6,7 +6,7 @@ namespace Raworc.Mcp.Tools;
 /// <summary>Service accounts: the logins of people and automation. The API keys them by name.</summary>
 internal sealed class ServiceAccountTools(ToolContext context) : ToolSet(context)
 {
-    private const string IdArgument = "Service account name (the API keys accounts by name).";
+    private const string IdArgument = "Service account name.";
 
     public override string Name => "accounts";
 
@@ -17,7 +17,7 @@ internal sealed class ServiceAccountTools(ToolContext context) : ToolSet(context
             .Handles(c => Results.Json(() => Api.ListServiceAccountsAsync(c.Cancellation)));
 
         yield return Tool("create_service_account", "Create service account", ToolEffect.Create,
-                "Create a service account that can log in with the given name and password. Returns the account (never the password).")
+                "Create a service account that logs in with this name and password. Returns the account, never the password.")
             .Required("user", Text, "Account name, used to log in.")
             .Required("pass", Text, "Initial password.")
             .Optional("space", Text, "Stored with the account; has no effect on permissions (use role bindings).")
@@ -30,7 +30,7 @@ internal sealed class ServiceAccountTools(ToolContext context) : ToolSet(context
             .Handles(c => Results.Json(() => Api.GetServiceAccountAsync(c.String("id"), c.Cancellation)));
 
         yield return Tool("update_service_account", "Update service account", ToolEffect.Update,
-                "Change a service account's description or active flag (inactive accounts cannot log in). Give at least one field.")
+                "Change a service account's description or active flag (inactive ones cannot log in). Give at least one.")
             .Required("id", Text, IdArgument)
             .Optional("space", Text, "New space value stored with the account.")
             .Optional("description", Text, "New description.")

@@ -19,31 +19,31 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Json(() => Api.ListSessionsAsync(Space(c), c.OptionalString("state"), c.Cancellation)));
 
         yield return Tool("create_session", "Create session", ToolEffect.Create,
-                "Start a session (an agent container) in a space. The space needs an ANTHROPIC_API_KEY secret and a completed build. Starts in state init, then idle.")
+                "Start a session (an agent container) in a space that has an ANTHROPIC_API_KEY secret and a completed build. State init, then idle.")
             .Optional("space", Text, SpaceArgument)
             .Optional("metadata", AnyObject, "Free-form metadata object.")
             .Handles(c => Results.Json(() => Api.CreateSessionAsync(new CreateSessionRequest(Space(c), c.OptionalObject("metadata")), c.Cancellation)));
 
         yield return Tool("get_session", "Get session", ToolEffect.Read, "Get one session: state, space, parent, timestamps, metadata.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.GetSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("update_session", "Update session", ToolEffect.Update, "Replace a session's metadata.")
             .Required("session_id", Text, SessionIdArgument)
             .Required("metadata", AnyObject, "New metadata object; replaces the old one.")
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.UpdateSessionAsync(c.String("session_id"),
                 new UpdateSessionRequest(c.OptionalObject("metadata")!.Value), c.Cancellation)));
 
         yield return Tool("update_session_state", "Set session state", ToolEffect.Update,
-                "Overwrite a session's state without any transition check (an operator's repair tool). To stop or reopen a session use close_session or restore_session.")
+                "Overwrite a session's state, unchecked (a repair tool). To stop or reopen a session use close_session or restore_session.")
             .Required("session_id", Text, SessionIdArgument)
             .Required("state", Text, "The state to write.", RaworcClient.SessionStates)
             .Handles(c => Results.Json(() => Api.UpdateSessionStateAsync(c.String("session_id"), c.String("state"), c.Cancellation)));
 
         yield return Tool("close_session", "Close session", ToolEffect.Update,
-                "Close a session: stops its container and keeps its files; restore_session reopens it. Sending a message also reopens it.")
+                "Close a session: its container stops, its files stay; restore_session (or a new message) reopens it.")
             .Required("session_id", Text, SessionIdArgument)
             .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
@@ -54,27 +54,27 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
         yield return Tool("remix_session", "Remix session", ToolEffect.Create,
                 "Fork a session into a new one with a copy of its files, in the same space. Returns the new session.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, "Ignored: the new session always stays in the parent's space.")
+            .Ignores("space") // the new session always stays in the parent's space
             .Optional("metadata", AnyObject, "Metadata for the new session; copied from the parent when omitted.")
             .Handles(c => Results.Json(() => Api.RemixSessionAsync(c.String("session_id"),
                 new RemixSessionRequest(c.OptionalObject("metadata")), c.Cancellation)));
 
         yield return Tool("pause_session", "Pause session", ToolEffect.Update,
-                "Pause a session. The API has no pause: this closes the session (container stopped, files kept); resume_session reopens it.")
+                "Pause a session: the API has no pause, so this closes it (container stopped, files kept); resume_session reopens it.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("resume_session", "Resume session", ToolEffect.Update,
-                "Resume a paused session. The API has no resume: this restores a closed session, which becomes idle.")
+                "Resume a paused session: the API has no resume, so this restores the closed session (idle again).")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.RestoreSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("terminate_session", "Terminate session", ToolEffect.Delete,
                 "Permanently delete a session with its container, files and messages.")
             .Required("session_id", Text, SessionIdArgument)
-            .Optional("space", Text, IgnoredSpaceArgument)
+            .Ignores("space")
             .Handles(c => Results.Confirm(() => Api.DeleteSessionAsync(c.String("session_id"), c.Cancellation),
                 $"Terminated session '{c.String("session_id")}'."));
 

@@ -14,7 +14,7 @@ internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Json(() => Api.ListSpacesAsync(c.Cancellation)));
 
         yield return Tool("create_space", "Create space", ToolEffect.Create,
-                "Create a space. Before sessions can run in it, it needs an ANTHROPIC_API_KEY secret, agents and a completed build.")
+                "Create a space. Sessions need an ANTHROPIC_API_KEY secret, agents and a completed build in it.")
             .Required("name", Text, "Space name: letters, digits, '_', '.' and '-'.")
             .Optional("description", Text, "What the space is for.")
             .Optional("settings", AnyObject, "Free-form settings object.")
@@ -40,7 +40,7 @@ internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
             });
 
         yield return Tool("delete_space", "Delete space", ToolEffect.Delete,
-                "Permanently delete a space. The default space, and a space that has or had sessions, cannot be deleted (deactivate it with update_space).")
+                "Permanently delete a space. Not possible for the default space or one that had sessions (deactivate it with update_space).")
             .Required("name", Text, "Space name.")
             .Handles(c => Results.Confirm(() => Api.DeleteSpaceAsync(c.String("name"), c.Cancellation), $"Deleted space '{c.String("name")}'."));
     }

@@ -16,7 +16,7 @@ internal sealed class SystemTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Json(() => Api.GetVersionAsync(c.Cancellation)));
 
         yield return Tool("whoami", "Who am I", ToolEffect.Read,
-                "Show the principal the configured credentials belong to (user and type). Use it to check that authentication works.")
+                "Show whom the configured credentials belong to (user, type): checks that authentication works.")
             .Handles(c => Results.Json(() => Api.GetCurrentPrincipalAsync(c.Cancellation)));
     }
 }

@@ -35,7 +35,6 @@ internal abstract class ToolSet(ToolContext context)
     /// <summary>The call's <c>space</c> argument, or the configured default (RAWORC_DEFAULT_SPACE) when omitted.</summary>
     protected string Space(ToolCall call) => call.OptionalString("space") is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space : context.DefaultSpace;
 
-    protected const string SpaceArgument = "Space name. Defaults to the configured default space.";
-    protected const string IgnoredSpaceArgument = "Ignored: sessions are addressed by id alone.";
+    protected const string SpaceArgument = "Space name; omit for the default space.";
     protected const string SessionIdArgument = "Session id (a UUID).";
 }

@@ -62,7 +62,7 @@ internal static class Polling
     public static TimeSpan Timeout(ToolCall call) => TimeSpan.FromSeconds(call.OptionalInt("timeout_seconds") ?? DefaultTimeoutSeconds);
 
     public static string TimeoutArgument(string what) =>
-        $"Seconds to wait for {what} (default {DefaultTimeoutSeconds}, at most {MaxTimeoutSeconds}); then the result says it is still running.";
+        $"Seconds to wait for {what} (default {DefaultTimeoutSeconds}).";
 
     public static string Seconds(TimeSpan elapsed) => $"{Math.Round(elapsed.TotalSeconds):0} s";
 }
