@@ -103,6 +103,14 @@ foreach (var disabled in raworc.DisabledTools)
     log.LogDebug("Tool {Tool} is not offered: {Reason}", disabled.Entry.Name, disabled.Reason);
 var transport = new StdioJsonRpcTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), loggerFactory);
 transport.Start();
+// Once stdin has ended and the drain is over, stop the calls still running (a call hanging on the API would
+// otherwise keep the session, and the process, alive until its HTTP timeout).
+_ = transport.Completion.ContinueWith(_ =>
+{
+    if (!transport.InputEnded) return;
+    stopReason ??= "stdin closed";
+    try { stop.Cancel(); } catch (ObjectDisposedException) { }
+}, TaskScheduler.Default);
 await using (var server = McpServer.Create(transport, raworc.Options, loggerFactory))
 {
     log.LogInformation("Ready with {Count} tools ({Disabled} left out by the modes; LOG_LEVEL=debug lists them)",
