@@ -171,6 +171,34 @@ public sealed class SecretConsentTests
         }
     }
 
+    [Theory]
+    [InlineData("""{"code":-32603,"message":"the dialog crashed"}""", "Could not ask the user")]
+    [InlineData(null, "did not allow")]
+    public async Task A_client_whose_elicitation_fails_or_answers_nonsense_gets_a_refusal_not_the_values(string? error, string expected)
+    {
+        await using var host = RawServerHost.Start(Env(null));
+        host.Api.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SecretWithValue));
+        await host.InitializeAsync("""{"elicitation":{}}""");
+
+        var answer = host.Expect("\"s1\"");
+        await host.WriteLineAsync("""{"jsonrpc":"2.0","id":"s1","method":"tools/call","params":{"name":"get_secret","arguments":{"space":"production","key":"ANTHROPIC_API_KEY","show_values":true}}}""");
+        var ask = JsonDocument.Parse(await host.NextLineAsync()).RootElement;
+        Assert.Equal("elicitation/create", ask.GetProperty("method").GetString());
+        Assert.Contains("'ANTHROPIC_API_KEY' of space 'production'", ask.GetProperty("params").GetProperty("message").GetString());
+        string id = ask.GetProperty("id").GetRawText();
+        await host.WriteLineAsync(error is null
+            ? "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"action\":\"accept\",\"content\":{\"allow\":\"yes please\"}}}"
+            : "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":" + error + "}");
+
+        var result = (await answer.WaitAsync(TimeSpan.FromSeconds(10))).GetProperty("result");
+        Assert.True(result.GetProperty("isError").GetBoolean());
+        string text = result.GetProperty("content")[0].GetProperty("text").GetString()!;
+        Assert.Contains(expected, text);
+        Assert.DoesNotContain(Value, text);
+        Assert.Empty(host.Api.LogEntries);
+    }
+
     [Fact]
     public async Task Each_call_asks_again()
     {
