@@ -241,7 +241,8 @@ public sealed class LoadAndLifecycleTests(ITestOutputHelper output)
 
         output.WriteLine($"exit {exit} {watch.ElapsedMilliseconds} ms after stdin closed with a call hanging");
         Assert.Equal(0, exit);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.ElapsedMilliseconds} ms");
+        // 750 ms of drain, then the hanging call is cancelled; the margin is for a loaded test machine (about 800 ms measured).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.ElapsedMilliseconds} ms");
         Assert.Contains("Shutting down (stdin closed)", process.Stderr);
     }
 
