@@ -307,6 +307,7 @@ function diskBytes(p) {
 
 // ---------------------------------------------------------------- subjects
 const tStart = performance.now();
+const loadAtStart = os.loadavg()[0];
 const stub = await startStub();
 const stubPort = stub.address().port;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'raworc-bench-home-'));
@@ -462,7 +463,7 @@ const cpu = os.cpus();
 const lines = [];
 const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace('T', ' ');
 lines.push(`# raworc-mcp benchmark — ${when}${opt.quick ? ' (quick)' : ''}`, '');
-lines.push(`Machine: ${cpu.length} × ${cpu[0]?.model?.trim() || 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`);
+lines.push(`Machine: ${cpu.length} × ${cpu[0]?.model?.trim() || 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}; load average ${fmt(loadAtStart, 2)} at start, ${fmt(os.loadavg()[0], 2)} at end (1 min).`);
 lines.push(`Runs: initialize ×${P.initRuns} per variant (after ${P.warmupInit} warm-up), ${fmtInt(P.seqCalls)} sequential calls (after ${P.warmupCalls} warm-up), ${fmtInt(P.tputCalls)} calls at ${P.inflight} in flight; took ${fmt(elapsedS, 0)} s.`, '');
 lines.push(`| ${cols.join(' | ')} |`);
 lines.push(`|${cols.map((c, i) => (i === 0 || c === 'Target' || c === 'Pass' ? '---' : '---:')).join('|')}|`);
