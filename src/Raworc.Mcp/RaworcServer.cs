@@ -94,7 +94,14 @@ internal sealed class RaworcServer : IDisposable
                 return ToolResults.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
             throw new McpProtocolException($"Unknown tool: '{name}'", McpErrorCode.InvalidParams);
         }
-        return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
+        try
+        {
+            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
+        }
+        finally
+        {
+            MemoryBudget.AfterCall();
+        }
     }
 
     internal static string Instructions(string defaultSpace) =>

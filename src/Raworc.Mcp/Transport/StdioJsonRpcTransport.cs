@@ -55,7 +55,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
     public int MaxMessageBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>How long requests still in flight when the input ends may take to be answered.</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(750);
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Completes when the input has ended and the transport has disconnected.</summary>
     public Task Completion => _readLoop;
