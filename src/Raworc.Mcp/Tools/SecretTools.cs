@@ -28,7 +28,7 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
 
         yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space. Returns its key and description, never the value.")
             .Required("key_name", Text, KeyArgument)
-            .Required("value", Text, "Secret value.", maxLength: 65_536)
+            .Required("value", Text, "Secret value.", maxLength: 65_536).Sensitive()
             .Optional("space", Text, SpaceArgument)
             .Optional("description", Text, "What the secret is for.")
             // "Never the value", even from an API that echoes it back.
@@ -50,7 +50,7 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
         yield return Tool("update_secret", "Update secret", ToolEffect.Update, "Replace a secret's value or description. Give at least one.")
             .Required("key", Text, KeyArgument)
             .Optional("space", Text, SpaceArgument)
-            .Optional("value", Text, "New value.", maxLength: 65_536)
+            .Optional("value", Text, "New value.", maxLength: 65_536).Sensitive()
             .Optional("description", Text, "New description.")
             .Handles(c =>
             {

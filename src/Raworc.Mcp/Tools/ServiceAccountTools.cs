@@ -19,7 +19,7 @@ internal sealed class ServiceAccountTools(ToolContext context) : ToolSet(context
         yield return Tool("create_service_account", "Create service account", ToolEffect.Create,
                 "Create a service account that logs in with this name and password. Returns the account, never the password.")
             .Required("user", Text, "Account name, used to log in.")
-            .Required("pass", Text, "Initial password.")
+            .Required("pass", Text, "Initial password.").Sensitive()
             .Optional("space", Text, "Stored with the account; has no effect on permissions (use role bindings).")
             .Optional("description", Text, "What the account is for.")
             .Handles(c => Results.Json(() => Api.CreateServiceAccountAsync(new CreateServiceAccountRequest(
@@ -52,8 +52,8 @@ internal sealed class ServiceAccountTools(ToolContext context) : ToolSet(context
         yield return Tool("update_service_account_password", "Change password", ToolEffect.Update,
                 "Change a service account's password; the current password is required.")
             .Required("id", Text, IdArgument)
-            .Required("current_password", Text, "The account's current password.")
-            .Required("new_password", Text, "The new password.")
+            .Required("current_password", Text, "The account's current password.").Sensitive()
+            .Required("new_password", Text, "The new password.").Sensitive()
             .Handles(c => Results.Confirm(() => Api.UpdateServiceAccountPasswordAsync(c.String("id"),
                     new UpdatePasswordRequest(c.String("current_password"), c.String("new_password")), c.Cancellation),
                 $"Changed the password of service account '{c.String("id")}'."));

@@ -29,7 +29,25 @@ internal static class ToolCatalog
     }
 
     /// <summary>Checks the arguments against the tool's schema, then runs it.</summary>
-    public static Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
+    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
+    {
+        var result = await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
+        return result.IsError == true ? Redact(result, entry.Definition, call) : result;
+    }
+
+    /// <summary>An API error text may quote the request: a password or secret value given in this call is masked.</summary>
+    private static CallToolResult Redact(CallToolResult result, ToolDefinition definition, ToolCall call)
+    {
+        var secrets = definition.Arguments.Where(a => a.Sensitive).Select(a => call.OptionalString(a.Name))
+            .Where(v => v is { Length: >= 3 }).Cast<string>().ToList();
+        if (secrets.Count == 0) return result;
+        foreach (var block in result.Content.OfType<TextContentBlock>())
+            foreach (var secret in secrets)
+                block.Text = block.Text.Replace(secret, "[redacted]", StringComparison.Ordinal);
+        return result;
+    }
+
+    private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call)
     {
         var arguments = call.Request.Params?.Arguments?.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
         var problems = ArgumentValidator.Validate(entry.ProtocolTool.InputSchema, arguments);

@@ -47,6 +47,9 @@ internal sealed record ToolArgument(string Name, ArgumentType Type, string Descr
 
     public int? Minimum { get; init; }
 
+    /// <summary>A password or secret value: never repeated in an error text.</summary>
+    public bool Sensitive { get; init; }
+
     /// <summary>Longest accepted value: characters of a string, or bytes of JSON for objects and arrays.</summary>
     public int MaxLength { get; init; } = DefaultMaxLength(Type);
 
@@ -112,6 +115,13 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
     public IReadOnlyList<ToolArgument> Arguments => _arguments;
 
     public ToolHandler Handler { get; private set; } = _ => throw new InvalidOperationException("no handler");
+
+    /// <summary>Marks the argument just added as a password or secret value.</summary>
+    public ToolDefinition Sensitive()
+    {
+        _arguments[^1] = _arguments[^1] with { Sensitive = true };
+        return this;
+    }
 
     /// <summary>Arguments accepted for compatibility with older clients and ignored; not advertised in the schema.</summary>
     public IReadOnlySet<string> IgnoredArguments => _ignored;
