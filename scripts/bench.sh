@@ -57,7 +57,7 @@ notes=()
 
 # Our npm packages, installed offline from the tarballs exactly as scripts/test-npm.sh does.
 if [ "$quick" = 0 ]; then
-  version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
+  version="$("$root/scripts/version.sh")"
   platform="$(node -p 'process.platform + "-" + process.arch')"
   wrapper_tgz="$root/artifacts/npm/raworc-mcp-server-$version.tgz"
   platform_tgz="$root/artifacts/npm/raworc-mcp-server-$platform-$version.tgz"

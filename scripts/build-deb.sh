@@ -26,8 +26,7 @@ done
 [ -f "$binary" ] || { echo "build-deb.sh: $binary not found (run scripts/build.sh first)" >&2; exit 1; }
 command -v dpkg-deb >/dev/null || { echo "build-deb.sh: dpkg-deb is required (apt-get install -y dpkg)" >&2; exit 1; }
 
-version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
-[ -n "$version" ] || { echo "build-deb.sh: no <Version> in Directory.Build.props" >&2; exit 1; }
+version="$("$root/scripts/version.sh")"
 # Debian orders "~" before the release, as semver does "-" (1.0.0-rc.1 -> 1.0.0~rc.1); no Debian revision.
 deb_version="${version//-/\~}"
 maintainer="${DEB_MAINTAINER:-Raworc contributors <raworc@users.noreply.github.com>}"

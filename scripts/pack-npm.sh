@@ -14,8 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
-[ -n "$version" ] || { echo "pack-npm.sh: no <Version> in Directory.Build.props" >&2; exit 1; }
+version="$("$root/scripts/version.sh")"
 
 platform="${RAWORC_NPM_PLATFORM:-}"
 binary="${RAWORC_NPM_BINARY:-}"

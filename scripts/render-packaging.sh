@@ -36,7 +36,7 @@ if [ -z "$checksums" ] && [ "$update_repo" = 0 ]; then
   echo "render-packaging.sh: --checksums FILE is required" >&2; exit 2
 fi
 [ -z "$checksums" ] || [ -f "$checksums" ] || { echo "render-packaging.sh: $checksums not found" >&2; exit 1; }
-[ -n "$version" ] || version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
+[ -n "$version" ] || version="$("$root/scripts/version.sh")"
 [ -n "$version" ] || { echo "render-packaging.sh: no version" >&2; exit 1; }
 [ -n "$base_url" ] || base_url="https://github.com/raworc/raworc-mcp/releases/download/v$version"
 [ -n "$release_date" ] || release_date="$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%d)"

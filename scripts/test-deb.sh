@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
+version="$("$root/scripts/version.sh")"
 deb_version="${version//-/\~}"
 deb="${1:-$root/artifacts/deb/raworc-mcp_${deb_version}_$(dpkg --print-architecture).deb}"
 [ -f "$deb" ] || { echo "test-deb.sh: $deb not found (run scripts/build-deb.sh first)" >&2; exit 1; }

@@ -16,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 MCP_SDK_VERSION=1.32.2
-version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
+version="$("$root/scripts/version.sh")"
 platform="$(node -p 'process.platform + "-" + process.arch')"
 exe=raworc-mcp; [ "${platform%%-*}" = win32 ] && exe=raworc-mcp.exe
 wrapper_tgz="$root/artifacts/npm/raworc-mcp-server-$version.tgz"

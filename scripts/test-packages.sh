@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 YAML_VERSION=2.9.1
-version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n1)"
+version="$("$root/scripts/version.sh")"
 platform="$(node -p 'process.platform + "-" + process.arch')"
 binary="$root/artifacts/bin/raworc-mcp"
 case "$platform" in win32-*) binary="$binary.exe" ;; esac
