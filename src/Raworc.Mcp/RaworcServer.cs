@@ -50,6 +50,7 @@ internal sealed class RaworcServer : IDisposable
                 Prompts = new PromptsCapability { ListChanged = false },
                 Completions = new CompletionsCapability(),
             },
+            Filters = new McpServerFilters { Message = new McpMessageFilters { IncomingFilters = [RequestShape.Filter] } },
             Handlers = new McpServerHandlers
             {
                 ListToolsHandler = (_, _) => ValueTask.FromResult(_toolList),

@@ -145,6 +145,25 @@ public sealed class TransportTests
         await AssertServesAsync(host);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{}}""", "\"name\" must be the tool's name")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":5}}""", "\"name\" must be the tool's name")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"get_space","arguments":"x"}}""", "\"arguments\" must be an object")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"get_space","arguments":[1]}}""", "\"arguments\" must be an object")]
+    public async Task A_tools_call_that_cannot_be_read_is_invalid_params_naming_the_problem(string line, string problem)
+    {
+        await using var host = RawServerHost.Start();
+        await host.InitializeAsync();
+
+        await host.WriteLineAsync(line);
+        var answer = JsonDocument.Parse(await host.NextLineAsync()).RootElement;
+
+        Assert.Equal(15, answer.GetProperty("id").GetInt32());
+        Assert.Equal(InvalidParams, answer.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains(problem, answer.GetProperty("error").GetProperty("message").GetString());
+        await AssertServesAsync(host);
+    }
+
     [Fact]
     public async Task Before_initialize_bad_lines_are_answered_too()
     {
