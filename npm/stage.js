@@ -95,7 +95,8 @@ function stageWrapper(wrapper, version, outDir) {
   pkg.version = version;
   for (const name of Object.keys(pkg.optionalDependencies)) pkg.optionalDependencies[name] = version;
   writeJson(path.join(dir, 'package.json'), pkg);
-  fs.copyFileSync(path.join(here, 'bin', 'raworc-mcp.js'), path.join(dir, 'bin', 'raworc-mcp.js'));
+  // The launcher's source lives in npm/launcher/; npm convention puts it in the package's bin/.
+  fs.copyFileSync(path.join(here, 'launcher', 'raworc-mcp.js'), path.join(dir, 'bin', 'raworc-mcp.js'));
   fs.chmodSync(path.join(dir, 'bin', 'raworc-mcp.js'), 0o755);
   fs.copyFileSync(path.join(here, 'README.md'), path.join(dir, 'README.md'));
   copyLicense(dir);
