@@ -42,7 +42,8 @@ catch (FormatException e)
 if (command.Kind == CommandKind.Doctor)
     return await Doctor.RunAsync(configuration, Console.Out);
 
-RaworcServer CreateServer(ILoggerFactory loggers)
+// Null when the modes name an unknown tool set or tool (already reported): the caller exits 2.
+RaworcServer? CreateServer(ILoggerFactory loggers)
 {
     try
     {
@@ -51,8 +52,7 @@ RaworcServer CreateServer(ILoggerFactory loggers)
     catch (FormatException e)
     {
         Console.Error.WriteLine($"raworc-mcp: {e.Message}");
-        Environment.Exit(2);
-        throw;
+        return null;
     }
 }
 
@@ -60,6 +60,7 @@ if (command.Kind == CommandKind.Manifest)
 {
     using var quiet = LoggerFactory.Create(_ => { });
     using var described = CreateServer(quiet);
+    if (described is null) return 2;
     Console.Out.WriteLine(Manifest.Create(described).ToJson());
     return 0;
 }
@@ -98,6 +99,7 @@ if (configuration.Raworc.CredentialSource is null)
     log.LogWarning("No credentials: set RAWORC_AUTH_TOKEN, or RAWORC_USERNAME and RAWORC_PASSWORD, or log in with 'raworc auth'. Only health_check and get_version will work.");
 
 using var raworc = CreateServer(loggerFactory);
+if (raworc is null) return 2;
 log.LogInformation("Modes: {Modes}", ToolSelection.DescribeModes(configuration));
 foreach (var disabled in raworc.DisabledTools)
     log.LogDebug("Tool {Tool} is not offered: {Reason}", disabled.Entry.Name, disabled.Reason);
