@@ -273,4 +273,34 @@ public sealed class HttpModeTests
         Assert.Equal(["alice-space"], a.Completion.Values);
         Assert.Equal(["bob-space"], b.Completion.Values);
     }
+
+    [Fact]
+    public async Task A_wait_streams_its_progress_in_the_response_to_the_call()
+    {
+        await using var host = await HttpTestHost.StartAsync(environment: new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" });
+        string[] paths = ["/api/v0/spaces/default/build/latest", "/api/v0/spaces/default/build/0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11"];
+        string Build(string status) =>
+            $$"""{"space":"default","status":"{{status}}","build_id":"0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11","started_at":"2025-08-30T18:20:01+00:00","agents_deployed":[]}""";
+        string[] statuses = ["pending", "building", "completed"];
+        for (int i = 0; i < statuses.Length; i++)
+        {
+            var given = host.Api.Given(WireMock.RequestBuilders.Request.Create().WithPath(paths).UsingGet()).InScenario("build");
+            if (i > 0) given = given.WhenStateIs($"step{i}");
+            if (i < statuses.Length - 1) given = given.WillSetStateTo($"step{i + 1}");
+            given.RespondWith(WireMock.ResponseBuilders.Response.Create().WithHeader("Content-Type", "application/json").WithBody(Build(statuses[i])));
+        }
+
+        await using var client = await host.ConnectAsync("t");
+        var progress = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var _ = client.RegisterNotificationHandler(ModelContextProtocol.Protocol.NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            progress.Enqueue(notification.Params!["message"]?.ToString() ?? "");
+            return ValueTask.CompletedTask;
+        });
+        var result = await client.CallToolAsync("wait_for_build", new Dictionary<string, object?>(), new Progress<ModelContextProtocol.ProgressNotificationValue>());
+        Assert.False(result.IsError == true, McpTestHost.Text(result));
+        Assert.Contains("completed", McpTestHost.Text(result));
+        for (int i = 0; i < 200 && progress.Count < 2; i++) await Task.Delay(10);
+        Assert.True(progress.Count >= 2, $"progress notifications: {string.Join(" | ", progress)}");
+    }
 }
