@@ -1,38 +1,33 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Raworc.Mcp;
 
-/// <summary>Log filtering shared by the executable and the test host, so both see exactly what production logs.</summary>
+/// <summary>Log filtering and output shared by the executable and the test host, so both see exactly what production logs.</summary>
 internal static class Logging
 {
     /// <summary>Category prefix of the MCP SDK's loggers.</summary>
     public const string SdkCategory = "ModelContextProtocol";
 
-    /// <summary>Logs to stderr (stdout may carry JSON-RPC), as single text lines or one JSON object per line.</summary>
-    public static ILoggerFactory CreateFactory(LogLevel level, bool json) => LoggerFactory.Create(builder =>
+    /// <summary>
+    /// The console logger on stderr (stdout may carry JSON-RPC), one line per entry, as text or JSON. Built without a
+    /// service provider: resolving the logging services through dependency injection builds generic types at run
+    /// time under Native AOT, which was the largest single cost of the server's start-up.
+    /// </summary>
+    public static ILoggerFactory CreateFactory(LogLevel level, bool json)
     {
-        builder.AddRaworcFilters(level);
-        if (json)
-        {
-            builder.AddJsonConsole(o =>
-            {
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                o.UseUtcTimestamp = true;
-            });
-        }
-        else
-        {
-            builder.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.UseUtcTimestamp = true;
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
-        }
-        builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    });
+        ConsoleFormatter formatter = json ? new JsonLineFormatter() : new TextLineFormatter();
+        var console = new ConsoleLoggerProvider(
+            new FixedOptions<ConsoleLoggerOptions>(new() { FormatterName = formatter.Name, LogToStandardErrorThreshold = LogLevel.Trace }),
+            [formatter]);
+        var factory = new LoggerFactory([], Filters(level));
+        factory.AddProvider(console); // added, not passed in: the factory then disposes it, which flushes its queue at exit
+        return factory;
+    }
 
     /// <summary>
     /// Sets the minimum level and caps the SDK's loggers: at trace level the SDK logs whole JSON-RPC messages, which
@@ -40,11 +35,19 @@ internal static class Logging
     /// </summary>
     public static ILoggingBuilder AddRaworcFilters(this ILoggingBuilder builder, LogLevel level)
     {
-        builder.SetMinimumLevel(level);
-        builder.AddFilter(SdkCategory, SdkLevel(level));
-        // ASP.NET Core's own request lines duplicate the access log; its warnings and errors still show.
-        builder.AddFilter("Microsoft", level <= LogLevel.Debug ? level : LogLevel.Warning);
+        var filters = Filters(level);
+        builder.SetMinimumLevel(filters.MinLevel);
+        foreach (var rule in filters.Rules) builder.AddFilter(rule.CategoryName, rule.LogLevel ?? level);
         return builder;
+    }
+
+    public static LoggerFilterOptions Filters(LogLevel level)
+    {
+        var options = new LoggerFilterOptions { MinLevel = level };
+        options.Rules.Add(new LoggerFilterRule(null, SdkCategory, SdkLevel(level), null));
+        // ASP.NET Core's own request lines duplicate the access log; its warnings and errors still show.
+        options.Rules.Add(new LoggerFilterRule(null, "Microsoft", level <= LogLevel.Debug ? level : LogLevel.Warning, null));
+        return options;
     }
 
     /// <summary>The SDK's level for a configured level: debug at most, warnings only at info, never below the configured level.</summary>
@@ -54,4 +57,73 @@ internal static class Logging
         LogLevel.Information => LogLevel.Warning,
         _ => level,
     };
+
+    private sealed class FixedOptions<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+
+    /// <summary><c>2026-01-02T03:04:05.678Z info: category[0] message</c>, with any exception on the same line.</summary>
+    private sealed class TextLineFormatter() : ConsoleFormatter("raworc-text")
+    {
+        public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+        {
+            string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+            if (message.Length == 0 && logEntry.Exception is null) return;
+            string line = $"{DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture)}Z {Level(logEntry.LogLevel)}: " +
+                $"{logEntry.Category}[{logEntry.EventId.Id}] {message}";
+            if (logEntry.Exception is { } e) line += " " + e;
+            textWriter.Write(line.ReplaceLineEndings(" ") + Environment.NewLine);
+        }
+
+        private static string Level(LogLevel level) => level switch
+        {
+            LogLevel.Trace => "trce",
+            LogLevel.Debug => "dbug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "fail",
+            _ => "crit",
+        };
+    }
+
+    /// <summary>One JSON object per line: Timestamp, LogLevel, Category, EventId, Message, Exception, and the message's named values.</summary>
+    private sealed class JsonLineFormatter() : ConsoleFormatter("raworc-json")
+    {
+        public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                json.WriteStartObject();
+                json.WriteString("Timestamp", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                json.WriteString("LogLevel", logEntry.LogLevel.ToString());
+                json.WriteString("Category", logEntry.Category);
+                json.WriteNumber("EventId", logEntry.EventId.Id);
+                json.WriteString("Message", logEntry.Formatter(logEntry.State, logEntry.Exception));
+                if (logEntry.Exception is { } e) json.WriteString("Exception", e.ToString());
+                if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> values)
+                {
+                    json.WriteStartObject("State");
+                    foreach (var (name, value) in values)
+                    {
+                        switch (value)
+                        {
+                            case null: json.WriteNull(name); break;
+                            case int or long or double or float or decimal: json.WriteNumber(name, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
+                            case bool b: json.WriteBoolean(name, b); break;
+                            default: json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+                        }
+                    }
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+            }
+            textWriter.Write(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + Environment.NewLine);
+        }
+    }
 }

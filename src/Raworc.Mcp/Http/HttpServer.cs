@@ -29,7 +29,11 @@ internal static class HttpServer
     {
         var configuration = raworc.Configuration;
         var settings = configuration.Http;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The empty builder and Kestrel's core (no configuration files, no HTTPS, no HTTP/3: TLS ends at the ingress)
+        // keep the binary, and so the stdio start-up that rehydrates it, as small as the HTTP mode allows.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
 
         // One logging set-up for both transports: the caller's factory, with its filters and format.
         builder.Logging.ClearProviders();
