@@ -75,20 +75,10 @@ mkdir -p "$logs"
 
 # ---- npm clients (pinned by scripts/e2e/package-lock.json) -------------------------------------------------------
 t=$(now_ms)
-want="$(cat scripts/e2e/package.json scripts/e2e/package-lock.json | sha256sum | cut -d' ' -f1)"
-if [ -f "$cache/.installed" ] && [ "$(cat "$cache/.installed")" = "$want" ] && [ -x "$cache/node_modules/.bin/node" ]; then
-  how="reused $cache/node_modules"
-else
-  rm -rf "$cache/node_modules" "$cache/.installed"
-  mkdir -p "$cache"
-  cp scripts/e2e/package.json scripts/e2e/package-lock.json "$cache/"
-  if ! (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error) >"$logs/npm-ci.log" 2>&1; then
-    show_log "$logs/npm-ci.log"
-    record clients FAIL "$t" "npm ci in $cache failed"
-    exit 1
-  fi
-  echo "$want" >"$cache/.installed"
-  how="installed into $cache"
+if ! how="$(scripts/e2e/install.sh "$cache" 2>"$logs/npm-ci.log")"; then
+  show_log "$logs/npm-ci.log"
+  record clients FAIL "$t" "npm ci in $cache failed"
+  exit 1
 fi
 node22="$cache/node_modules/.bin/node"
 if ! "$node22" --version 2>/dev/null | grep -q '^v22\.'; then
