@@ -29,6 +29,7 @@ public sealed partial class RaworcClient : IDisposable
     private readonly ResiliencePipeline _timeout;
     private readonly ResiliencePipeline<ApiResponse> _retry;
     private readonly SemaphoreSlim _loginLock = new(1, 1);
+    private readonly AsyncLocal<Caller?> _caller = new();
     private volatile string? _token;
 
     /// <param name="options">Where and how to connect.</param>
@@ -171,12 +172,15 @@ public sealed partial class RaworcClient : IDisposable
         var response = await SendWithRetriesAsync(method, path, body, token, ct).ConfigureAwait(false);
 
         // A 401 means the request was not processed, so even a POST may be sent again with a fresh token.
-        if (response.Status == 401 && authenticated && _options.HasCredentials)
+        if (response.Status == 401 && authenticated && _options.HasCredentials && _caller.Value is null)
         {
             token = await RefreshTokenAsync(token, operation, ct).ConfigureAwait(false);
             response = await SendWithRetriesAsync(method, path, body, token, ct).ConfigureAwait(false);
         }
 
+        if (response.Status == 401 && authenticated && _caller.Value is not null)
+            throw new RaworcApiException(401, RaworcApiException.FromResponse(operation, response).ErrorCode,
+                "the caller's bearer token was rejected (invalid or expired)", operation);
         if (!response.IsSuccess)
             throw RaworcApiException.FromResponse(operation, response);
         return response;
@@ -245,8 +249,42 @@ public sealed partial class RaworcClient : IDisposable
 
     // ---- authentication ----
 
+    /// <summary>
+    /// Makes the calls of the current async flow (one request of a remote caller) carry <paramref name="token"/>
+    /// instead of this client's own credentials, until the returned scope is disposed. Other flows are not affected,
+    /// so concurrent callers never share a token. A caller's 401 is reported as is: there is no login to retry with.
+    /// </summary>
+    /// <exception cref="ArgumentException">The token is empty or cannot be sent in a header.</exception>
+    public IDisposable ActAs(string token)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c > '~'))
+            throw new ArgumentException("The bearer token must be one printable ASCII word.", nameof(token));
+        var previous = _caller.Value;
+        _caller.Value = new Caller(token);
+        return new CallerScope(_caller, previous);
+    }
+
+    /// <summary>
+    /// Identifies whose credentials the current flow's calls carry, for keys of per-caller caches: null for this
+    /// client's own credentials, else a digest of the caller's token (never the token itself).
+    /// </summary>
+    public string? CallerKey => _caller.Value?.Key;
+
+    private sealed class Caller(string token)
+    {
+        public string Token { get; } = token;
+
+        public string Key => field ??= Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(Token)), 0, 16);
+    }
+
+    private sealed class CallerScope(AsyncLocal<Caller?> slot, Caller? previous) : IDisposable
+    {
+        public void Dispose() => slot.Value = previous;
+    }
+
     private async ValueTask<string> GetTokenAsync(string operation, CancellationToken ct)
     {
+        if (_caller.Value is { } caller) return caller.Token;
         if (_token is { } token) return token;
         if (!_options.HasCredentials)
             throw new RaworcApiException(null, RaworcApiException.Codes.NotConfigured,

@@ -1,16 +1,35 @@
 using Raworc.Client;
+using Raworc.Mcp.Http;
 using Raworc.Mcp.Tools;
 
 namespace Raworc.Mcp;
 
-internal enum CommandKind { Serve, Help, Version, Manifest, Doctor }
+internal enum CommandKind { Serve, Help, Version, Manifest, Doctor, HealthCheck }
+
+/// <summary>How MCP reaches the server: a client's child process on stdin/stdout, or Streamable HTTP for a team.</summary>
+internal enum TransportKind { Stdio, Http }
 
 /// <summary>
-/// The command line: <c>raworc-mcp [--help | --version | --manifest | doctor] [mode flags]</c>. Mode flags override their
-/// environment variables; everything else is configured by environment.
+/// The command line: <c>raworc-mcp [http] [--help | --version | --manifest | doctor | healthcheck] [flags]</c>. Flags
+/// override their environment variables; everything else is configured by environment.
 /// </summary>
 internal sealed record CommandLine(CommandKind Kind)
 {
+    public TransportKind Transport { get; init; } = TransportKind.Stdio;
+
+    /// <summary>HTTP settings given as flags, as written (parsed with their environment variables).</summary>
+    public string? Port { get; init; }
+
+    public string? ListenHost { get; init; }
+
+    public string? AllowedOrigins { get; init; }
+
+    public bool SharedCredentials { get; init; }
+
+    public string? DrainSeconds { get; init; }
+
+    public string? RateLimit { get; init; }
+
     public bool ReadOnly { get; init; }
 
     public bool AllowDestructive { get; init; }
@@ -37,6 +56,13 @@ internal sealed record CommandLine(CommandKind Kind)
         (ServerConfiguration.ToolsVariable, "Same as --tools."),
         (ServerConfiguration.AllowDestructiveVariable, "true: same as --allow-destructive."),
         (ServerConfiguration.AllowSecretValuesVariable, "true: same as --allow-secret-values."),
+        (ServerConfiguration.LogFormatVariable, "text (default) or json: one JSON object per log line, for log collectors."),
+        (HttpSettings.PortVariable, $"HTTP mode: same as --port (default {HttpSettings.DefaultPort})."),
+        (HttpSettings.ListenHostVariable, $"HTTP mode: same as --listen-host (default {HttpSettings.DefaultListenHost})."),
+        (HttpSettings.AllowedOriginsVariable, "HTTP mode: same as --allowed-origins."),
+        (HttpSettings.SharedCredentialsVariable, "HTTP mode, true: same as --shared-credentials."),
+        (HttpSettings.DrainSecondsVariable, $"HTTP mode: same as --drain-seconds (default {HttpSettings.DefaultDrainSeconds})."),
+        (HttpSettings.RateLimitVariable, $"HTTP mode: same as --rate-limit (default {HttpSettings.DefaultRateLimit})."),
         ("HTTPS_PROXY, NO_PROXY", "Proxy settings, honoured as usual."),
     ];
 
@@ -61,6 +87,15 @@ internal sealed record CommandLine(CommandKind Kind)
                 "-V" or "--version" or "version" => Command(result, CommandKind.Version),
                 "--manifest" => Command(result, CommandKind.Manifest),
                 "doctor" or "--doctor" => Command(result, CommandKind.Doctor),
+                // healthcheck probes a running HTTP server (a container's HEALTHCHECK, where there is no curl).
+                "healthcheck" => Command(result, CommandKind.HealthCheck) with { Transport = TransportKind.Http },
+                "http" => result with { Transport = TransportKind.Http },
+                "--port" => result with { Port = Value() },
+                "--listen-host" => result with { ListenHost = Value() },
+                "--allowed-origins" => result with { AllowedOrigins = Value() },
+                "--shared-credentials" => result with { SharedCredentials = true },
+                "--drain-seconds" => result with { DrainSeconds = Value() },
+                "--rate-limit" => result with { RateLimit = Value() },
                 "--read-only" => result with { ReadOnly = true },
                 "--allow-destructive" => result with { AllowDestructive = true },
                 "--allow-secret-values" => result with { AllowSecretValues = true },
@@ -68,30 +103,50 @@ internal sealed record CommandLine(CommandKind Kind)
                 "--tools" => result with { Tools = Value() },
                 _ => throw new FormatException($"unknown argument '{args[i]}'"),
             };
-            if (inlineValue is not null && arg is not ("--toolsets" or "--tools"))
+            if (inlineValue is not null && !TakesValue(arg))
                 throw new FormatException($"{arg} takes no value");
         }
+        if (result.Transport == TransportKind.Stdio && HttpOnlyFlag(result) is { } flag)
+            throw new FormatException($"{flag} applies only to the HTTP mode: start with 'raworc-mcp http {flag}'");
         return result;
     }
+
+    private static bool TakesValue(string flag) =>
+        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit";
+
+    private static string? HttpOnlyFlag(CommandLine c) =>
+        c.Port is not null ? "--port"
+        : c.ListenHost is not null ? "--listen-host"
+        : c.AllowedOrigins is not null ? "--allowed-origins"
+        : c.SharedCredentials ? "--shared-credentials"
+        : c.DrainSeconds is not null ? "--drain-seconds"
+        : c.RateLimit is not null ? "--rate-limit"
+        : null;
 
     private static CommandLine Command(CommandLine current, CommandKind kind) =>
         current.Kind == CommandKind.Serve || current.Kind == kind
             ? current with { Kind = kind }
-            : throw new FormatException($"choose one of --help, --version, --manifest and doctor");
+            : throw new FormatException($"choose one of --help, --version, --manifest, doctor and healthcheck");
 
     public static string HelpText()
     {
         var env = string.Join('\n', EnvironmentVariables.Select(v => $"  {v.Name,-27} {v.Meaning}"));
         return $$"""
             {{RaworcServer.Name}} {{RaworcServer.Version}}: a Model Context Protocol server for the Raworc control plane.
-            It speaks MCP (JSON-RPC) on stdin/stdout and writes its logs to stderr.
+            It speaks MCP (JSON-RPC) on stdin/stdout, or Streamable HTTP for a team, and writes its logs to stderr.
 
             Usage:
               raworc-mcp [mode flags]              serve MCP over stdio (what an MCP client runs)
-              raworc-mcp --manifest [mode flags]   print a JSON manifest: name, version, transport, modes, tools
-              raworc-mcp doctor [mode flags]       check the set-up: where the configuration comes from, that the API
-                                                   answers, that the credentials work, and the tools offered; prints
-                                                   the fix for anything wrong (exit code 1), never a token or password
+              raworc-mcp http [http flags] [mode flags]
+                                                   serve stateless Streamable HTTP on /mcp for many users, each
+                                                   request with its own 'Authorization: Bearer <Raworc token>';
+                                                   GET /healthz and /readyz for probes
+              raworc-mcp [http] --manifest [flags] print a JSON manifest: name, version, transport, modes, tools
+              raworc-mcp [http] doctor [flags]     check the set-up: where the configuration comes from, that the API
+                                                   answers, that the credentials work (HTTP: that the port is free),
+                                                   and the tools offered; prints the fix for anything wrong (exit
+                                                   code 1), never a token or password
+              raworc-mcp healthcheck [--port N]    exit 0 when the HTTP server on this machine answers /healthz
               raworc-mcp --help                    this text
               raworc-mcp --version                 print the version
 
@@ -105,6 +160,16 @@ internal sealed record CommandLine(CommandKind Kind)
                                         (otherwise the user is asked, in clients that support it, or the call is refused)
             --read-only wins over everything; a destructive tool named in --tools still needs --allow-destructive.
 
+            HTTP flags:
+              --port <n>                port to listen on (default {{HttpSettings.DefaultPort}})
+              --listen-host <host>      address to listen on (default {{HttpSettings.DefaultListenHost}}; 0.0.0.0 in a container)
+              --allowed-origins <list>  browser origins allowed to call (comma-separated, e.g. https://app.example.com);
+                                        requests with any other Origin get 403, requests without one are served
+              --shared-credentials      requests without a bearer token use this server's own credentials (a
+                                        personal server on your own machine; never on a shared one)
+              --drain-seconds <n>       on SIGTERM, how long in-flight calls may finish (default {{HttpSettings.DefaultDrainSeconds}})
+              --rate-limit <n>          requests per second per caller, bursts of twice that (default {{HttpSettings.DefaultRateLimit}}; 0: off)
+
             Environment:
             {{env}}
 
@@ -115,6 +180,8 @@ internal sealed record CommandLine(CommandKind Kind)
               RAWORC_AUTH_TOKEN=eyJ... raworc-mcp
               RAWORC_API_URL=http://localhost:9000/api/v0 RAWORC_USERNAME=admin RAWORC_PASSWORD=admin raworc-mcp --read-only
               raworc-mcp --toolsets sessions,messages --tools whoami
+              RAWORC_API_URL=https://raworc.example.com/api/v0 raworc-mcp http --listen-host 0.0.0.0
+              claude mcp add --transport http raworc https://mcp.example.com/mcp --header "Authorization: Bearer eyJ..."
               claude mcp add raworc --env RAWORC_AUTH_TOKEN=eyJ... -- npx -y @raworc/mcp-server
 
             Claude Desktop (claude_desktop_config.json):

@@ -19,6 +19,9 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, strin
 
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(10);
 
+    /// <summary>Beyond this many cached lists (many callers of a shared server), expired ones are dropped.</summary>
+    private const int MaxCacheEntries = 1000;
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<List<string>> Values)> _cache = new(StringComparer.Ordinal);
 
@@ -53,6 +56,8 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, strin
             "session_id" => $"session_id\n{space}",
             _ => argument.Name,
         };
+        // Over HTTP each caller has their own token, and sees only what it may see: never another caller's answers.
+        if (api.CallerKey is { } caller) key = $"{caller}\n{key}";
 
         List<string> values;
         try
@@ -77,6 +82,9 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, strin
     private Task<List<string>> CachedAsync(string key, Func<CancellationToken, Task<List<string>>> source)
     {
         var now = _clock.GetUtcNow();
+        if (_cache.Count > MaxCacheEntries)
+            foreach (var stale in _cache.Where(e => now - e.Value.At >= CacheLifetime).ToList())
+                _cache.TryRemove(stale);
         if (_cache.TryGetValue(key, out var entry) && now - entry.At < CacheLifetime && !entry.Values.IsFaulted && !entry.Values.IsCanceled)
             return entry.Values;
         // Not tied to one request's cancellation: the answer serves the next keystrokes too.

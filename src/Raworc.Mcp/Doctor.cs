@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Raworc.Client;
+using Raworc.Mcp.Http;
 using Raworc.Mcp.Tools;
 
 namespace Raworc.Mcp;
@@ -23,7 +24,12 @@ internal static class Doctor
         output.WriteLine($"{RaworcServer.Name} {RaworcServer.Version} doctor");
 
         report.Pass($"API URL {url} ({UrlSource(settings)})");
-        if (settings.CredentialSource is { } credentials)
+        bool perRequest = configuration.Transport == TransportKind.Http && !configuration.Http.SharedCredentials;
+        if (configuration.Transport == TransportKind.Http)
+            CheckListener(configuration.Http, report);
+        if (perRequest)
+            report.Pass("Credentials: each HTTP request brings its caller's token (Authorization: Bearer); this server's own are not used");
+        else if (settings.CredentialSource is { } credentials)
             report.Pass($"Credentials: {CredentialKind(settings)} from {credentials}");
         else
             report.Fail("No credentials configured.",
@@ -62,6 +68,29 @@ internal static class Doctor
                 report.Fail("No tools are offered with these modes.", "check --toolsets, --tools and --read-only (or their RAWORC_* variables).");
         }
         return report.Finish();
+    }
+
+    /// <summary>The HTTP mode needs its port free on its address, or the server cannot start.</summary>
+    private static void CheckListener(HttpSettings http, Report report)
+    {
+        var address = http.ListenHost switch
+        {
+            "localhost" => System.Net.IPAddress.Loopback,
+            "*" => System.Net.IPAddress.Any,
+            var host => System.Net.IPAddress.Parse(host),
+        };
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(address, http.Port);
+            listener.Start();
+            listener.Stop();
+            report.Pass($"HTTP: {http.ListenHost}:{http.Port} is free; MCP would be served on http://{http.LocalProbeHost}:{http.Port}{HttpSettings.McpPath}");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            report.Fail($"HTTP: cannot listen on {http.ListenHost}:{http.Port} ({e.Message}).",
+                $"stop what uses the port (is raworc-mcp already running?) or choose another with --port or {HttpSettings.PortVariable}.");
+        }
     }
 
     private static async Task<bool> CheckHealthAsync(RaworcClient api, string url, Report report, CancellationToken ct)

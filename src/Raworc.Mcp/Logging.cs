@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Raworc.Mcp;
 
@@ -8,6 +9,31 @@ internal static class Logging
     /// <summary>Category prefix of the MCP SDK's loggers.</summary>
     public const string SdkCategory = "ModelContextProtocol";
 
+    /// <summary>Logs to stderr (stdout may carry JSON-RPC), as single text lines or one JSON object per line.</summary>
+    public static ILoggerFactory CreateFactory(LogLevel level, bool json) => LoggerFactory.Create(builder =>
+    {
+        builder.AddRaworcFilters(level);
+        if (json)
+        {
+            builder.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+        builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+
     /// <summary>
     /// Sets the minimum level and caps the SDK's loggers: at trace level the SDK logs whole JSON-RPC messages, which
     /// carry passwords, tokens and secret values in tool arguments and results, so it never goes below debug.
@@ -16,6 +42,8 @@ internal static class Logging
     {
         builder.SetMinimumLevel(level);
         builder.AddFilter(SdkCategory, SdkLevel(level));
+        // ASP.NET Core's own request lines duplicate the access log; its warnings and errors still show.
+        builder.AddFilter("Microsoft", level <= LogLevel.Debug ? level : LogLevel.Warning);
         return builder;
     }
 

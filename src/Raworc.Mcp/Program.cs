@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using ModelContextProtocol.Server;
 using Raworc.Mcp;
+using Raworc.Mcp.Http;
 using Raworc.Mcp.Tools;
 using Raworc.Mcp.Transport;
 
@@ -39,6 +39,9 @@ catch (FormatException e)
     return 2;
 }
 
+if (command.Kind == CommandKind.HealthCheck)
+    return await HealthCheck.RunAsync(configuration.Http, Console.Error);
+
 if (command.Kind == CommandKind.Doctor)
     return await Doctor.RunAsync(configuration, Console.Out);
 
@@ -65,20 +68,30 @@ if (command.Kind == CommandKind.Manifest)
     return 0;
 }
 
-using var loggerFactory = LoggerFactory.Create(builder =>
+using var loggerFactory = Logging.CreateFactory(configuration.LogLevel, configuration.JsonLogs);
+var log = loggerFactory.CreateLogger(RaworcServer.Name);
+
+bool http = configuration.Transport == TransportKind.Http;
+log.LogInformation("Starting {Name} {Version} on {Transport} (API {ApiUrl} from {ApiUrlSource}; credentials {Credentials}; default space '{Space}')",
+    RaworcServer.Name, RaworcServer.Version, http ? "HTTP" : "stdio", configuration.Raworc.Options.ApiUrl, configuration.Raworc.ApiUrlSource,
+    http && !configuration.Http.SharedCredentials ? "from each request's bearer token"
+        : $"from {configuration.Raworc.CredentialSource ?? "nowhere"}{(http ? " for requests without a bearer token" : "")}",
+    configuration.DefaultSpace);
+if (configuration.Raworc.CredentialSource is null && (!http || configuration.Http.SharedCredentials))
+    log.LogWarning("No credentials: set RAWORC_AUTH_TOKEN, or RAWORC_USERNAME and RAWORC_PASSWORD, or log in with 'raworc auth'. Only health_check and get_version will work.");
+
+using var raworc = CreateServer(loggerFactory);
+if (raworc is null) return 2;
+log.LogInformation("Modes: {Modes}", ToolSelection.DescribeModes(configuration));
+foreach (var disabled in raworc.DisabledTools)
+    log.LogDebug("Tool {Tool} is not offered: {Reason}", disabled.Entry.Name, disabled.Reason);
+
+if (http)
 {
-    // The SDK's trace level logs whole JSON-RPC messages, which may carry secret values: never below debug.
-    builder.AddRaworcFilters(configuration.LogLevel);
-    builder.AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        o.UseUtcTimestamp = true;
-        o.ColorBehavior = LoggerColorBehavior.Disabled;
-    });
-    builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-});
-var log = loggerFactory.CreateLogger("raworc-mcp");
+    int code = await HttpServer.RunAsync(raworc, loggerFactory);
+    log.LogInformation("Shut down");
+    return code;
+}
 
 using var stop = new CancellationTokenSource();
 string? stopReason = null;
@@ -92,17 +105,6 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
-log.LogInformation("Starting {Name} {Version} on stdio (API {ApiUrl} from {ApiUrlSource}; credentials from {CredentialSource}; default space '{Space}')",
-    RaworcServer.Name, RaworcServer.Version, configuration.Raworc.Options.ApiUrl, configuration.Raworc.ApiUrlSource,
-    configuration.Raworc.CredentialSource ?? "nowhere", configuration.DefaultSpace);
-if (configuration.Raworc.CredentialSource is null)
-    log.LogWarning("No credentials: set RAWORC_AUTH_TOKEN, or RAWORC_USERNAME and RAWORC_PASSWORD, or log in with 'raworc auth'. Only health_check and get_version will work.");
-
-using var raworc = CreateServer(loggerFactory);
-if (raworc is null) return 2;
-log.LogInformation("Modes: {Modes}", ToolSelection.DescribeModes(configuration));
-foreach (var disabled in raworc.DisabledTools)
-    log.LogDebug("Tool {Tool} is not offered: {Reason}", disabled.Entry.Name, disabled.Reason);
 var transport = new StdioJsonRpcTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), loggerFactory);
 transport.Start();
 // Once stdin has ended and the drain is over, stop the calls still running (a call hanging on the API would

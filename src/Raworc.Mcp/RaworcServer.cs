@@ -50,7 +50,13 @@ internal sealed class RaworcServer : IDisposable
                 Prompts = new PromptsCapability { ListChanged = false },
                 Completions = new CompletionsCapability(),
             },
-            Filters = new McpServerFilters { Message = new McpMessageFilters { IncomingFilters = [RequestShape.Filter] } },
+            Filters = new McpServerFilters
+            {
+                Message = new McpMessageFilters
+                {
+                    IncomingFilters = configuration.Transport == TransportKind.Http ? [Http.AccessLog.Filter, RequestShape.Filter] : [RequestShape.Filter],
+                },
+            },
             Handlers = new McpServerHandlers
             {
                 ListToolsHandler = (_, _) => ValueTask.FromResult(_toolList),
@@ -66,6 +72,16 @@ internal sealed class RaworcServer : IDisposable
     }
 
     public RaworcClient Client { get; }
+
+    /// <summary>Copies this server's identity, capabilities, filters and handlers into options built by the host (HTTP).</summary>
+    public void ApplyTo(McpServerOptions options)
+    {
+        options.ServerInfo = Options.ServerInfo;
+        options.ServerInstructions = Options.ServerInstructions;
+        options.Capabilities = Options.Capabilities;
+        options.Filters = Options.Filters;
+        options.Handlers = Options.Handlers;
+    }
 
     public ServerConfiguration Configuration { get; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Raworc.Client;
+using Raworc.Mcp.Http;
 
 namespace Raworc.Mcp;
 
@@ -13,6 +14,7 @@ internal sealed record ServerConfiguration
     public const string ToolsVariable = "RAWORC_TOOLS";
     public const string AllowDestructiveVariable = "RAWORC_ALLOW_DESTRUCTIVE";
     public const string AllowSecretValuesVariable = "RAWORC_ALLOW_SECRET_VALUES";
+    public const string LogFormatVariable = "LOG_FORMAT";
 
     /// <summary>Not documented for users: tests shorten the polling of the wait tools with it.</summary>
     public const string PollIntervalVariable = "RAWORC_POLL_INTERVAL_MS";
@@ -20,7 +22,19 @@ internal sealed record ServerConfiguration
     /// <summary>How often wait_for_build and wait_for_session read the API.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Where the API is, and the server's own credentials. Over HTTP these serve callers only with
+    /// --shared-credentials; otherwise they are dropped here, so that no code path can use them for a caller.
+    /// </summary>
     public required RaworcSettings Raworc { get; init; }
+
+    public TransportKind Transport { get; init; } = TransportKind.Stdio;
+
+    /// <summary>The HTTP mode's settings (defaults over stdio).</summary>
+    public HttpSettings Http { get; init; } = new();
+
+    /// <summary>One JSON object per log line instead of text.</summary>
+    public bool JsonLogs { get; init; }
 
     /// <summary>Used by tools whose optional <c>space</c> argument is omitted.</summary>
     public required string DefaultSpace { get; init; }
@@ -54,9 +68,20 @@ internal sealed record ServerConfiguration
     {
         getVariable ??= Environment.GetEnvironmentVariable;
         flags ??= new CommandLine(CommandKind.Serve);
+        var http = flags.Transport == TransportKind.Http ? HttpSettings.Load(getVariable, flags) : new HttpSettings();
+        var raworc = RaworcSettings.Load(getVariable, homeDirectory);
+        if (flags.Transport == TransportKind.Http && !http.SharedCredentials)
+            raworc = raworc with
+            {
+                Options = raworc.Options with { Token = null, Username = null, Password = null },
+                CredentialSource = null,
+            };
         return new ServerConfiguration
         {
-            Raworc = RaworcSettings.Load(getVariable, homeDirectory),
+            Raworc = raworc,
+            Transport = flags.Transport,
+            Http = http,
+            JsonLogs = ParseLogFormat(getVariable(LogFormatVariable)),
             DefaultSpace = getVariable(DefaultSpaceVariable) is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space.Trim() : "default",
             LogLevel = ParseLogLevel(getVariable(LogLevelVariable)),
             ReadOnly = flags.ReadOnly || ParseBool(getVariable(ReadOnlyVariable), ReadOnlyVariable),
@@ -80,13 +105,20 @@ internal sealed record ServerConfiguration
         _ => throw new FormatException($"{LogLevelVariable} must be one of trace, debug, info, warn, error, off; got '{value}'."),
     };
 
+    private static bool ParseLogFormat(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "text" => false,
+        "json" => true,
+        _ => throw new FormatException($"{LogFormatVariable} must be text or json; got '{value}'."),
+    };
+
     private static TimeSpan ParsePollInterval(string? value) =>
         string.IsNullOrWhiteSpace(value) ? DefaultPollInterval
         : int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) && ms is >= 1 and <= 60_000
             ? TimeSpan.FromMilliseconds(ms)
             : throw new FormatException($"{PollIntervalVariable} must be a number of milliseconds between 1 and 60000; got '{value}'.");
 
-    private static bool ParseBool(string? value, string variable) => value?.Trim().ToLowerInvariant() switch
+    internal static bool ParseBool(string? value, string variable) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" or "false" or "0" or "no" or "off" => false,
         "true" or "1" or "yes" or "on" => true,

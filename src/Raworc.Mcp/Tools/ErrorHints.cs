@@ -25,6 +25,7 @@ internal static class ErrorHints
             (null, RaworcApiException.Codes.Network) => "check RAWORC_API_URL and the network or proxy (HTTPS_PROXY, NO_PROXY); health_check tests the connection.",
             (null, RaworcApiException.Codes.NotConfigured) => "the user must configure credentials for raworc-mcp and restart it.",
             (401, _) when e.Operation.EndsWith("auth/login", StringComparison.Ordinal) => "the user must fix RAWORC_USERNAME and RAWORC_PASSWORD.",
+            (401, _) when Has("caller's bearer token") => "the user must put a fresh Raworc token (tokens expire after 24 hours) in the Authorization header of their MCP client's configuration for this server; whoami checks it.",
             (401, _) => "the token was rejected: tokens expire after 24 hours. The user should set a fresh RAWORC_AUTH_TOKEN (or RAWORC_USERNAME and RAWORC_PASSWORD so raworc-mcp can log in by itself); whoami checks the credentials.",
             (403, _) => "the service account lacks a role for this; see list_role_bindings.",
             (400, _) when Has("ANTHROPIC_API_KEY") => "create the secret with create_secret (key_name ANTHROPIC_API_KEY) in that space, build the space (create_build, then wait_for_build) if it has no completed build, then retry.",

@@ -76,6 +76,11 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
         if (Configuration.AllowSecretValues) return null;
 
         var server = call.Request.Server;
+        // A stateless HTTP server cannot send the user a question: the answer could reach another replica.
+        if (Configuration.Transport == TransportKind.Http)
+            return ToolResults.Error("Secret values are hidden from the model unless the user allows it, and this shared HTTP server cannot ask the user. " +
+                "Its operator can allow them for every caller by starting it with --allow-secret-values " +
+                $"({ServerConfiguration.AllowSecretValuesVariable}=true). Without show_values the tool returns the keys and descriptions.");
         if (server.ClientCapabilities?.Elicitation is null)
             return ToolResults.Error("Secret values are hidden from the model unless the user allows it, and this client cannot ask the user. " +
                 $"The user can allow them by starting raworc-mcp with --allow-secret-values ({ServerConfiguration.AllowSecretValuesVariable}=true). " +

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.AspNetCore;
+using ModelContextProtocol.Server;
+
+namespace Raworc.Mcp.Http;
+
+/// <summary>
+/// <c>raworc-mcp http</c>: the same MCP server as over stdio, on Kestrel as stateless Streamable HTTP, so that any
+/// replica answers any request. Each request runs with its caller's Raworc token. Around the MCP endpoint: Origin
+/// checks, a body limit, a per-caller rate limit, request timeouts, health and readiness probes, a drain on SIGTERM
+/// and one access log line per request.
+/// </summary>
+internal static class HttpServer
+{
+    public const string AccessLogCategory = "raworc-mcp.http";
+
+    /// <summary>Builds the web application; <see cref="HttpSettings.Port"/> 0 picks a free port (tests).</summary>
+    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory)
+    {
+        var configuration = raworc.Configuration;
+        var settings = configuration.Http;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+
+        // One logging set-up for both transports: the caller's factory, with its filters and format.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<Drain>());
+        builder.Services.AddSingleton(sp => new Drain(settings, sp.GetRequiredService<IHostApplicationLifetime>(),
+            loggerFactory.CreateLogger(RaworcServer.Name)));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = HttpSettings.MaxRequestBodyBytes;
+            kestrel.Limits.MaxConcurrentConnections = 1000;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            if (settings.ListenHost is "localhost") kestrel.ListenLocalhost(settings.Port);
+            else if (settings.ListenHost is "*") kestrel.ListenAnyIP(settings.Port);
+            else kestrel.Listen(IPAddress.Parse(settings.ListenHost), settings.Port);
+        });
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = RateLimit(settings.RateLimit);
+            o.OnRejected = async (context, ct) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await HttpResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
+                    $"more than {settings.RateLimit} requests per second from this caller; retry after {seconds} s").ConfigureAwait(false);
+            };
+        });
+        // Longer than the longest wait tool plus one API call, so that only a stuck request is cut.
+        var requestTimeout = TimeSpan.FromSeconds(Tools.Polling.MaxTimeoutSeconds) + configuration.Raworc.Options.Timeout + TimeSpan.FromSeconds(5);
+        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = requestTimeout,
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
+
+        builder.Services.AddMcpServer(raworc.ApplyTo)
+            .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateless);
+
+        var app = builder.Build();
+        var drain = app.Services.GetRequiredService<Drain>();
+        var accessLog = new AccessLog(loggerFactory.CreateLogger(AccessLogCategory));
+        var origins = new OriginCheck(settings);
+
+        app.Use(accessLog.InvokeAsync);
+        app.Use(origins.InvokeAsync);
+        app.Use(RejectOversizedBodies);
+        app.MapGet("/healthz", context => Plain(context, StatusCodes.Status200OK, "ok"));
+        app.MapGet("/readyz", context => drain.Draining
+            ? Plain(context, StatusCodes.Status503ServiceUnavailable, "draining")
+            : Plain(context, StatusCodes.Status200OK, "ready"));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
+        {
+            mcp.Use(drain.TrackAsync);
+            mcp.UseRateLimiter();
+            mcp.Use(CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials));
+            mcp.UseRequestTimeouts();
+        });
+        app.MapMcp(HttpSettings.McpPath);
+        return app;
+    }
+
+    /// <summary>Runs until SIGTERM/SIGINT/SIGHUP and the drain that follows; returns the exit code.</summary>
+    public static async Task<int> RunAsync(RaworcServer raworc, ILoggerFactory loggerFactory)
+    {
+        var log = loggerFactory.CreateLogger(RaworcServer.Name);
+        var settings = raworc.Configuration.Http;
+        await using var app = Build(raworc, loggerFactory);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // Kestrel reports a port in use or an address it cannot bind as an IOException naming the address.
+            log.LogCritical("Cannot listen on {Host}:{Port}: {Message}", settings.ListenHost, settings.Port, e.Message);
+            return 1;
+        }
+        log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
+            settings.ListenHost, settings.Port, HttpSettings.McpPath,
+            settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
+            settings.AllowedOrigins.Count == 0 ? "no browser origins allowed" : $"browser origins allowed: {string.Join(", ", settings.AllowedOrigins)}");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Per caller (the bearer token's digest, else the client address), a token bucket; 0 turns it off.</summary>
+    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            if (perSecond == 0) return RateLimitPartition.GetNoLimiter("");
+            string? authorization = context.Request.Headers.Authorization;
+            string key = authorization is { Length: > 0 }
+                ? "t:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(authorization)), 0, 16)
+                : "a:" + context.Connection.RemoteIpAddress;
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = perSecond * 2,
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+
+    /// <summary>413 before reading anything when the declared length is over the limit (Kestrel cuts chunked bodies itself).</summary>
+    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next) =>
+        context.Request.ContentLength > HttpSettings.MaxRequestBodyBytes
+            ? HttpResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large",
+                $"the request body is {context.Request.ContentLength} bytes; the limit is {HttpSettings.MaxRequestBodyBytes} bytes")
+            : next(context);
+
+    private static Task Plain(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync(text + "\n");
+    }
+}
