@@ -59,6 +59,7 @@ cleanup() {
   done
   for pgid in ${groups[@]+"${groups[@]}"}; do stop_group "$pgid"; done
   for c in ${images[@]+"${images[@]}"}; do "${podman_cmd[@]}" rmi -f "$c" >/dev/null 2>&1 || true; done
+  for c in access error; do [ ! -f "$work/nginx/logs/$c.log" ] || cp "$work/nginx/logs/$c.log" "$logs/nginx-$c.log"; done
   rm -rf "$work" "$root/artifacts/container"
 }
 trap cleanup EXIT
@@ -170,8 +171,9 @@ else
     podman_problem="the local base image could not be built (see $logs/image.log)"
   else
     images+=("$base")
-    # --format docker keeps the HEALTHCHECK (OCI images have none); --layers=false leaves no intermediate images.
-    if ! "${podman_cmd[@]}" build --pull=never --format docker --layers=false -f packaging/container/Dockerfile \
+    # --format docker keeps the HEALTHCHECK (OCI images have none); --squash-all leaves no intermediate images
+    # behind (podman 4.3's --layers=false fails on the Dockerfile's stage alias).
+    if ! "${podman_cmd[@]}" build --pull=never --format docker --squash-all -f packaging/container/Dockerfile \
         --build-arg BASE_IMAGE="$base" --build-arg BINARY_FROM=prebuilt --build-arg TARGETARCH="$arch" \
         --build-arg VERSION="$("$binary" --version | sed 's/^raworc-mcp //')" -t "$image" . >>"$logs/image.log" 2>&1; then
       podman_problem="podman build failed (see $logs/image.log)"
@@ -200,19 +202,20 @@ t=$(now_ms)
 ports=()
 replica_pids=()  # direct mode: the process of each replica
 names=()         # podman mode: the container of each replica
+# The load steps push one caller far past the default rate limit (20/s); a high limit keeps the limiter in the path.
+replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000)
 start_replica() { # INDEX PORT
-  local name="raworc-mcp-$tag-$1"
+  local name="raworc-mcp-$tag-$1" e podman_env=()
+  for e in "${replica_env[@]}" RAWORC_MCP_PORT="$2"; do podman_env+=(-e "$e"); done
   if [ -n "$image" ]; then
     # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
     # overrides the image's 0.0.0.0 so that nothing listens beyond this machine.
     "${podman_cmd[@]}" run -d --name "$name" --network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-      --no-healthcheck -e RAWORC_API_URL="$api_url" -e RAWORC_MCP_PORT="$2" -e RAWORC_MCP_DRAIN_SECONDS=10 \
-      "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$1.log" || return 1
+      --no-healthcheck "${podman_env[@]}" "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$1.log" || return 1
     containers+=("$name")
     names[$1]="$name"
   else
-    HOME="$work" RAWORC_API_URL="$api_url" RAWORC_MCP_PORT="$2" RAWORC_MCP_DRAIN_SECONDS=10 \
-      setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
+    env HOME="$work" "${replica_env[@]}" RAWORC_MCP_PORT="$2" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
     groups+=("$!")
     replica_pids[$1]="$!"
   fi

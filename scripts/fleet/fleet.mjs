@@ -148,7 +148,6 @@ async function job() {
     if (!reply) await new Promise((r) => setTimeout(r, 100));
   }
   check(reply?.content === `Agent reply to: ${question}`, `the agent's reply is ${JSON.stringify(reply?.content)}`);
-  await call(client, 'terminate_session', { session_id: session.id });
   await client.close();
   say(`OK: space ${space}, secret, agent, build ${built.status}, session, message, reply "${reply.content}" (${Date.now() - started} ms)`);
 }
