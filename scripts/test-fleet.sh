@@ -36,6 +36,7 @@ for tool in node npm dotnet setsid timeout; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/raworc-fleet.XXXXXX")"
+chmod 755 "$work" # nginx workers run as another user when started by root
 tag="fleet-$$"
 groups=()      # process groups started here (each with setsid)
 containers=()  # podman containers started here
@@ -105,7 +106,10 @@ replicas_how="not started"
 # ---- machine: podman, runc, nginx (Debian packages) -----------------------------------------------------------------
 t=$(now_ms)
 need=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# nginx-light where the distribution still has it (Debian 12), else nginx.
+nginx_pkg=nginx-light
+apt-cache show nginx-light >/dev/null 2>&1 || nginx_pkg=nginx
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=("$nginx_pkg")
 if [ "$use_podman" = 1 ]; then
   command -v podman >/dev/null 2>&1 || need+=(podman)
   [ -x /usr/sbin/runc ] || need+=(runc)
