@@ -144,7 +144,9 @@ if [ -n "$baseline_rev" ]; then
     git worktree remove --force "$baseline_src"
     baseline_src=""
   fi
-  args+=(--baseline-binary "$baseline_bin" --baseline-label "$(git log -1 --format=%h "$sha") ($baseline_rev)")
+  label="$(git log -1 --format=%h "$sha")"
+  case "$sha" in "$baseline_rev"*) ;; *) label="$baseline_rev ($label)" ;; esac
+  args+=(--baseline-binary "$baseline_bin" --baseline-label "$label")
 fi
 
 for n in ${notes[@]+"${notes[@]}"}; do args+=(--note "$n"); done

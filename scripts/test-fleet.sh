@@ -7,6 +7,7 @@
 #            proves that every API call carried its own caller's token
 #   failover one replica is killed mid-load; every call started after that succeeds
 #   drain    SIGTERM on a replica with wait_for_build in flight: the call finishes, the replica exits 0
+#   logs     no replica logged an unhandled exception, and no log holds a token
 # Where podman cannot run containers (or is missing and cannot be installed), the replicas are the binary run
 # directly, and the summary says so. No registry is needed: the image's base is built locally from this machine's
 # files (scripts/container-base.sh) and the binary is the published one (artifacts/bin/raworc-mcp, or
@@ -21,7 +22,7 @@ use_podman=1
 for arg in "$@"; do
   case "$arg" in
     --no-podman) use_podman=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "test-fleet: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -52,12 +53,14 @@ stop_group() {
   done
   kill -KILL -- "-$pgid" 2>/dev/null || true
 }
+save_container_logs() {
+  local c
+  for c in ${containers[@]+"${containers[@]}"}; do "${podman_cmd[@]}" logs "$c" >"$logs/$c.log" 2>&1 || true; done
+}
 cleanup() {
   local pgid c
-  for c in ${containers[@]+"${containers[@]}"}; do
-    "${podman_cmd[@]}" logs "$c" >"$logs/$c.log" 2>&1 || true
-    "${podman_cmd[@]}" rm -f -t 2 "$c" >/dev/null 2>&1 || true
-  done
+  save_container_logs
+  for c in ${containers[@]+"${containers[@]}"}; do "${podman_cmd[@]}" rm -f -t 2 "$c" >/dev/null 2>&1 || true; done
   for pgid in ${groups[@]+"${groups[@]}"}; do stop_group "$pgid"; done
   for c in ${images[@]+"${images[@]}"}; do "${podman_cmd[@]}" rmi -f "$c" >/dev/null 2>&1 || true; done
   for c in access error; do [ ! -f "$work/nginx/logs/$c.log" ] || cp "$work/nginx/logs/$c.log" "$logs/nginx-$c.log"; done
@@ -284,9 +287,6 @@ else
   show_log "$logs/users.log"
   record users FAIL "$t" "see $logs/users.log"
 fi
-if grep -qE 'rsi_[0-9a-f]{16}' "$logs"/*.log "$work/nginx/logs/"*.log 2>/dev/null; then
-  record users FAIL "$t" "a Raworc token appears in a log"
-fi
 
 # ---- failover: replica 3 killed mid-load ----------------------------------------------------------------------------
 t=$(now_ms)
@@ -317,6 +317,19 @@ if fleet drain --url "http://127.0.0.1:${ports[1]}/mcp" --signal-cmd "$term1 && 
 else
   show_log "$logs/drain.log"
   record drain FAIL "$t" "see $logs/drain.log"
+fi
+
+# ---- the replicas' own logs: no unhandled exception, no token ------------------------------------------------------
+t=$(now_ms)
+save_container_logs
+replica_logs=("$logs"/replica-*.log) # the binary's output; in containers, podman's log of each
+if [ -n "$image" ]; then replica_logs=(); for c in "${containers[@]}"; do replica_logs+=("$logs/$c.log"); done; fi
+if grep -l "threw an unhandled exception\|Unhandled exception" "${replica_logs[@]}" >"$work/unhandled" 2>/dev/null; then
+  record logs FAIL "$t" "unhandled exceptions in $(paste -sd' ' "$work/unhandled")"
+elif grep -qE 'rsi_[0-9a-f]{16}' "$logs"/*.log "$work/nginx/logs/"*.log 2>/dev/null; then
+  record logs FAIL "$t" "a Raworc token appears in a log"
+else
+  record logs ok "$t" "$(cat "${replica_logs[@]}" | grep -c ' POST /mcp ') MCP requests logged by the replicas: no unhandled exception; no token in any log"
 fi
 
 finish
