@@ -175,7 +175,7 @@ public sealed class DoctorTests
         Assert.Equal(CommandKind.Doctor, CommandLine.Parse(["doctor", "--read-only"]).Kind);
         Assert.True(CommandLine.Parse(["doctor", "--read-only"]).ReadOnly);
         Assert.Throws<FormatException>(() => CommandLine.Parse(["doctor", "--manifest"]));
-        Assert.Contains("raworc-mcp doctor [mode flags]", CommandLine.HelpText());
+        Assert.Contains("raworc-mcp [http] doctor [flags]", CommandLine.HelpText());
     }
 
     [Fact]

@@ -36,13 +36,16 @@ internal sealed class Drain(HttpSettings settings, IHostApplicationLifetime life
         }
     }
 
-    public Task WaitForStartAsync(CancellationToken cancellationToken)
+    /// <summary>Drains on SIGTERM, SIGINT and SIGHUP until disposed; the host's own console lifetime is replaced by this one.</summary>
+    public IDisposable HandleSignals()
     {
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
         if (!OperatingSystem.IsWindows()) _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal));
-        return Task.CompletedTask;
+        return this;
     }
+
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -103,6 +103,7 @@ internal static class HttpServer
         var log = loggerFactory.CreateLogger(RaworcServer.Name);
         var settings = raworc.Configuration.Http;
         await using var app = Build(raworc, loggerFactory);
+        using var signals = app.Services.GetRequiredService<Drain>().HandleSignals();
         try
         {
             await app.StartAsync().ConfigureAwait(false);

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Raworc.Tests.Http;
+
+/// <summary>The published binary in HTTP mode: start-up, probes, SIGTERM, the healthcheck command, bad flags.</summary>
+public sealed class HttpBinaryTests
+{
+    private static async Task<HttpStatusCode> WaitUntilHealthyAsync(int port, BinaryProcess process)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await http.GetAsync($"http://127.0.0.1:{port}/healthz")).StatusCode;
+            }
+            catch (HttpRequestException) when (attempt < 200 && !process.Process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Serves_probes_then_exits_0_on_SIGTERM_and_says_so_on_stderr_only()
+    {
+        int port = McpTestHost.FreePort();
+        using var server = BinaryProcess.Start(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(HttpStatusCode.OK, await WaitUntilHealthyAsync(port, server));
+
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(["healthcheck", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(exit == 0, stderr);
+
+        server.Signal("TERM");
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("Draining (SIGTERM)", server.Stderr);
+        Assert.Contains($"on http://127.0.0.1:{port}/mcp", server.Stderr);
+        Assert.Null(await server.ReadLineAsync(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Json_log_lines_are_one_JSON_object_each()
+    {
+        int port = McpTestHost.FreePort();
+        using var server = BinaryProcess.Start(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], [("LOG_FORMAT", "json")]);
+        await WaitUntilHealthyAsync(port, server);
+        server.Signal("TERM");
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        var lines = server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("GET /healthz 200"));
+        Assert.All(lines, line => Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(line).RootElement.ValueKind));
+    }
+
+    [Fact]
+    public async Task Healthcheck_fails_with_exit_1_when_nothing_listens()
+    {
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(["healthcheck", "--port", McpTestHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(1, exit);
+        Assert.Contains("no answer from http://127.0.0.1:", stderr);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_exit_1_naming_the_address()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"Cannot listen on 127.0.0.1:{port}", stderr);
+    }
+
+    [Theory]
+    [InlineData(new[] { "http", "--port", "70000" }, "--port must be a port number between 1 and 65535")]
+    [InlineData(new[] { "http", "--listen-host", "example.com" }, "--listen-host must be an IP address")]
+    [InlineData(new[] { "http", "--allowed-origins", "https://a.example/path" }, "is not an origin")]
+    [InlineData(new[] { "http", "--rate-limit", "-1" }, "--rate-limit must be a number")]
+    [InlineData(new[] { "--port", "8080" }, "--port applies only to the HTTP mode")]
+    [InlineData(new[] { "--shared-credentials" }, "--shared-credentials applies only to the HTTP mode")]
+    public async Task Bad_http_flags_exit_2_naming_the_flag(string[] arguments, string expected)
+    {
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(arguments);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_http_variable_exits_2_naming_the_variable()
+    {
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(["http"], null, ("RAWORC_MCP_PORT", "eighty"));
+        Assert.Equal(2, exit);
+        Assert.Contains("RAWORC_MCP_PORT must be a port number", stderr);
+    }
+
+    [Fact]
+    public async Task The_manifest_and_doctor_know_the_http_mode()
+    {
+        var (exit, stdout, _) = await BinaryProcess.RunAsync(["http", "--manifest"]);
+        Assert.Equal(0, exit);
+        var manifest = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("streamable-http", manifest.GetProperty("transport").GetString());
+        Assert.Equal("http", manifest.GetProperty("args")[0].GetString());
+
+        var (doctorExit, report, _) = await BinaryProcess.RunAsync(["http", "doctor", "--port", McpTestHost.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(1, doctorExit); // the API of BinaryProcess is a closed port
+        Assert.Contains("✓ HTTP: 127.0.0.1:", report);
+        Assert.Contains("each HTTP request brings its caller's token", report);
+    }
+}

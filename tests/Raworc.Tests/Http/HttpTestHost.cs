@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Raworc.Mcp;
+using Raworc.Mcp.Http;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Raworc.Tests.Http;
+
+/// <summary>
+/// <c>raworc-mcp http</c> in process on a free loopback port, exactly as the executable builds it, with WireMock
+/// playing the Raworc API. <c>GET /auth/me</c> answers with the bearer token it received as the user name, so a
+/// whoami result shows whose token reached the API.
+/// </summary>
+public sealed class HttpTestHost : IAsyncDisposable
+{
+    public const string ServerToken = "server-own-token-5d1c";
+
+    private readonly WebApplication _app;
+    private readonly RaworcServer _raworc;
+
+    private HttpTestHost(WebApplication app, RaworcServer raworc, WireMockServer api, CapturingLoggerProvider logs, Uri baseUrl)
+    {
+        _app = app;
+        _raworc = raworc;
+        Api = api;
+        Logs = logs;
+        BaseUrl = baseUrl;
+        Http = new HttpClient { BaseAddress = baseUrl };
+    }
+
+    public WireMockServer Api { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public Uri BaseUrl { get; }
+
+    public Uri McpUrl => new(BaseUrl, HttpSettings.McpPath);
+
+    /// <summary>A plain client for raw HTTP requests (no headers of its own).</summary>
+    public HttpClient Http { get; }
+
+    internal Drain Drain => _app.Services.GetRequiredService<Drain>();
+
+    /// <summary>Completes when the host is told to stop (at the end of a drain).</summary>
+    public Task Stopping => Task.Delay(Timeout.Infinite, _app.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+
+    /// <param name="flags">Command-line flags after <c>http</c>, e.g. <c>--shared-credentials</c>.</param>
+    /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN (the server's own token).</param>
+    public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null)
+    {
+        var api = McpTestHost.StartApi();
+        api.Given(Request.Create().WithPath("/api/v0/auth/me").UsingGet()).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json")
+            .WithBody(request =>
+            {
+                string token = request.Headers!.TryGetValue("Authorization", out var values) ? values[0]["Bearer ".Length..] : "";
+                return JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = token, ["type"] = "ServiceAccount" });
+            }));
+        api.Given(Request.Create().WithPath("/api/v0/spaces").UsingGet()).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json").WithBody("[]"));
+
+        var env = new Dictionary<string, string?>
+        {
+            ["RAWORC_API_URL"] = api.Url + "/api/v0",
+            ["RAWORC_AUTH_TOKEN"] = ServerToken,
+            ["RAWORC_TIMEOUT"] = "5",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) env[key] = value;
+        int port = McpTestHost.FreePort();
+        var command = CommandLine.Parse(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flags ?? []]);
+        var configuration = ServerConfiguration.Load(name => env.GetValueOrDefault(name), McpTestHost.EmptyHome(), command);
+
+        var logs = new CapturingLoggerProvider();
+        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
+        var raworc = new RaworcServer(configuration, loggerFactory);
+        var app = HttpServer.Build(raworc, loggerFactory);
+        await app.StartAsync();
+        return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>An MCP client over Streamable HTTP, sending <paramref name="token"/> as its bearer (none when null).</summary>
+    public Task<McpClient> ConnectAsync(string? token, CancellationToken ct = default)
+    {
+        var headers = new Dictionary<string, string>();
+        if (token is not null) headers["Authorization"] = $"Bearer {token}";
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = McpUrl,
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = headers,
+        });
+        return McpClient.CreateAsync(transport, cancellationToken: ct);
+    }
+
+    /// <summary>POSTs one JSON-RPC message to /mcp with the given headers.</summary>
+    public Task<HttpResponseMessage> PostAsync(string json, IDictionary<string, string>? headers = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, McpUrl) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            request.Headers.TryAddWithoutValidation(name, value);
+        return Http.SendAsync(request);
+    }
+
+    public static string ToolsList => """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""";
+
+    public static Dictionary<string, string> Bearer(string token) => new() { ["Authorization"] = $"Bearer {token}" };
+
+    /// <summary>The Authorization headers the API received, in order.</summary>
+    public IReadOnlyList<string> ApiAuthorizations() =>
+        Api.LogEntries.Select(e => e.RequestMessage.Headers is { } h && h.TryGetValue("Authorization", out var v) ? v[0] : "").ToList();
+
+    public static async Task<string> WhoAmIAsync(McpClient client, CancellationToken ct = default)
+    {
+        var result = await client.CallToolAsync("whoami", cancellationToken: ct);
+        string text = McpTestHost.Text(result);
+        Assert.False(result.IsError == true, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("user").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _raworc.Dispose();
+        Api.Stop();
+        Api.Dispose();
+    }
+}
