@@ -30,7 +30,7 @@ public sealed partial class DeploymentManifestTests
         Assert.Equal(onDisk, listed.Order().ToList());
 
         var kinds = AllObjects().Select(o => o.Str("kind")).Order().ToList();
-        Assert.Equal(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "PodDisruptionBudget", "Service"], kinds);
+        Assert.Equal(["Deployment", "HorizontalPodAutoscaler", "Ingress", "PodDisruptionBudget", "Service"], kinds);
         foreach (var o in AllObjects())
         {
             Assert.False(string.IsNullOrEmpty(o.Str("apiVersion")), $"{o.Str("kind")} has no apiVersion");
@@ -41,6 +41,26 @@ public sealed partial class DeploymentManifestTests
         // The image kustomize rewrites is the one the Deployment names.
         var image = kustomization.List("images").Single();
         Assert.StartsWith(image.Str("name") + ":", Container().Str("image"), StringComparison.Ordinal);
+
+        // The generated ConfigMap is the one the pods read, and names the API (with its /api/v0 base path).
+        var config = kustomization.List("configMapGenerator").Single();
+        Assert.Equal(Container().List("envFrom").Single().Node("configMapRef").Str("name"), config.Str("name"));
+        var literals = config.List("literals").Select(l => l.Text()).ToList();
+        Assert.Contains(literals, l => l.StartsWith("RAWORC_API_URL=https://", StringComparison.Ordinal) && l.EndsWith("/api/v0", StringComparison.Ordinal));
+        Assert.DoesNotContain(literals, l => l.Contains("TOKEN", StringComparison.Ordinal) || l.Contains("PASSWORD", StringComparison.Ordinal));
+
+        // The host patch sets the rule and the certificate to one name, as the Ingress itself has them.
+        var patch = kustomization.List("patches").Single();
+        Assert.Equal(("Ingress", "raworc-mcp"), (patch.Node("target").Str("kind"), patch.Node("target").Str("name")));
+        var ops = new YamlStream();
+        ops.Load(new StringReader(patch.Str("patch")!));
+        var values = ((YamlSequenceNode)ops.Documents[0].RootNode).Children.Cast<YamlMappingNode>()
+            .ToDictionary(o => o.Str("path")!, o => o.Str("value"));
+        Assert.Equal(["/spec/rules/0/host", "/spec/tls/0/hosts/0"], values.Keys.Order());
+        Assert.Single(values.Values.Distinct());
+        var ingress = Object("Ingress").Node("spec");
+        Assert.Equal(values["/spec/rules/0/host"], ingress.List("rules").Single().Str("host"));
+        Assert.Equal(values["/spec/tls/0/hosts/0"], ingress.List("tls").Single().List("hosts").Single().Text());
     }
 
     [Fact]
@@ -91,7 +111,6 @@ public sealed partial class DeploymentManifestTests
 
         // A read-only root filesystem still needs a writable /tmp.
         Assert.Contains(c.List("volumeMounts"), m => m.Str("mountPath") == "/tmp");
-        Assert.Equal("raworc-mcp", c.List("envFrom").Single().Node("configMapRef").Str("name"));
     }
 
     [Fact]
