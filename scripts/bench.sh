@@ -3,13 +3,19 @@
 # initialize time (binary, npm launcher, npx), peak RSS, tools/call latency and overhead against a local API
 # stub, throughput at 64 in flight, tools/list size per tool surface, binary size; plus the same figures for
 # two peers installed from npm (@azure/mcp, @modelcontextprotocol/server-everything; pinned, cached under
-# artifacts/bench/peers). The harness is scripts/bench/bench.mjs (Node built-ins only).
+# artifacts/bench/peers). Then the HTTP modes of all three side by side: start-up to the first answered request,
+# tools/call per second and p50/p99 through one replica and through nginx round robin over 3 (when nginx is
+# installed; config from scripts/fleet/nginx.sh), RSS per replica under that load. The harness is
+# scripts/bench/bench.mjs (Node built-ins only).
 #
 #   scripts/bench.sh             # full run -> benchmarks/results-<date>.md and benchmarks/latest.md
 #   scripts/bench.sh --no-peers  # full run of raworc-mcp only -> benchmarks/results-<date>-no-peers.md
 #   scripts/bench.sh --quick     # 5 runs, no npm, no peers, no network -> benchmarks/quick.md (git-ignored)
-# Options: --out FILE (write the table there instead). Env: RAWORC_MCP_BINARY (default artifacts/bin/raworc-mcp),
-#          BENCH_TOOLSET (the --toolsets value to measure; default: sessions,messages if --manifest lists both).
+# Options: --out FILE (write the table there instead); --baseline-rev REV (also measure the stdio initialize of
+#          raworc-mcp built at REV, in the same run, alternating with ours: the "no slower than before" ratio; the
+#          build is cached under artifacts/bench/baseline/<commit>).
+# Env: RAWORC_MCP_BINARY (default artifacts/bin/raworc-mcp), BENCH_TOOLSET (the --toolsets value to measure;
+#      default: sessions,messages if --manifest lists both).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,12 +26,14 @@ EVERYTHING_VERSION=2026.8.31
 quick=0
 peers=1
 out=""
+baseline_rev=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; peers=0; shift ;;
     --no-peers) peers=0; shift ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --baseline-rev) baseline_rev="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -40,8 +48,10 @@ command -v node >/dev/null || { echo "bench.sh: node is required" >&2; exit 1; }
 
 tmp="$(mktemp -d)"
 harness_pid=""
+baseline_src=""
 cleanup() {
   if [ -n "$harness_pid" ]; then kill -TERM "$harness_pid" 2>/dev/null || true; wait "$harness_pid" 2>/dev/null || true; fi
+  if [ -n "$baseline_src" ]; then git -C "$root" worktree remove --force "$baseline_src" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -111,6 +121,34 @@ if [ "$peers" = 1 ]; then
   if d="$(install_peer "server-everything@$EVERYTHING_VERSION" "@modelcontextprotocol/server-everything@$EVERYTHING_VERSION")"; then args+=(--everything-dir "$d");
   else notes+=("@modelcontextprotocol/server-everything@$EVERYTHING_VERSION: npm install failed, not measured"); fi
 fi
+# nginx balances the HTTP modes over 3 replicas; without it, the HTTP figures are one replica only.
+for n in nginx /usr/sbin/nginx; do
+  if command -v "$n" >/dev/null 2>&1; then args+=(--nginx "$(command -v "$n")"); break; fi
+done
+
+# The stdio binary of an earlier commit, built once in a temporary git worktree.
+if [ -n "$baseline_rev" ]; then
+  sha="$(git rev-parse --verify "$baseline_rev^{commit}")" || { echo "bench.sh: --baseline-rev $baseline_rev is not a commit" >&2; exit 2; }
+  baseline_bin="$root/artifacts/bench/baseline/$sha/raworc-mcp"
+  if [ ! -x "$baseline_bin" ]; then
+    echo "bench.sh: building raworc-mcp at $baseline_rev ($sha) in a temporary worktree (first run only)" >&2
+    baseline_src="$tmp/baseline-src"
+    git worktree add --quiet --detach "$baseline_src" "$sha"
+    if ! (cd "$baseline_src" && ./scripts/build.sh) >"$tmp/baseline-build.log" 2>&1; then
+      tail -n 30 "$tmp/baseline-build.log" >&2
+      echo "bench.sh: the build at $baseline_rev failed" >&2
+      exit 1
+    fi
+    mkdir -p "$(dirname "$baseline_bin")"
+    cp "$baseline_src/artifacts/bin/raworc-mcp" "$baseline_bin"
+    git worktree remove --force "$baseline_src"
+    baseline_src=""
+  fi
+  label="$(git log -1 --format=%h "$sha")"
+  case "$sha" in "$baseline_rev"*) ;; *) label="$baseline_rev ($label)" ;; esac
+  args+=(--baseline-binary "$baseline_bin" --baseline-label "$label")
+fi
+
 for n in ${notes[@]+"${notes[@]}"}; do args+=(--note "$n"); done
 [ "$quick" = 1 ] && args+=(--quick)
 

@@ -4,7 +4,8 @@
 # `bash .ci/run` with .NET 10 and Node 20; the release runs on v* tags, builds the six platforms
 # (npm naming: linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64, win32-arm64 — the same list as
 # npm/package.json's optionalDependencies) on native runners with the right .NET RIDs, then checksums,
-# renders the manifests, creates the GitHub release and publishes to npm with provenance.
+# renders the manifests, creates the GitHub release and publishes to npm with provenance; then the container job
+# builds packaging/container/Dockerfile from the released Linux binaries for linux/amd64 and linux/arm64 and pushes it.
 # Env: YAML_DIR=<folder with node_modules/yaml> reuses an install (scripts/test-packages.sh passes one).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -140,6 +141,20 @@ if (publishStep) {
   check(platformAt >= 0 && wrapperAt > platformAt, 'platform packages are published before the wrapper');
 }
 scriptsExist(rel, 'release.yml');
+
+const container = Object.values(jobs).find((j) => /docker buildx build/.test(runs(j)));
+check(!!container, 'release has a container job that runs docker buildx build');
+const containerRuns = runs(container);
+const buildx = (containerRuns.match(/docker buildx build(?:[^\n\\]|\\\n)*/) || [""])[0]; // with its continuation lines
+check(/-f packaging\/container\/Dockerfile/.test(buildx) && fs.existsSync(path.join(root, 'packaging/container/Dockerfile')),
+  'container job builds packaging/container/Dockerfile (which exists)');
+check(/--platform linux\/amd64,linux\/arm64/.test(buildx), 'container image for linux/amd64 and linux/arm64');
+check(/--push/.test(buildx) && /BINARY_FROM=prebuilt/.test(buildx), 'container job pushes the image made from the prebuilt binaries');
+check(!!container && [].concat(container.needs || []).some((n) => jobs[n] === build), 'container job needs the build job (its binaries)');
+check(/artifacts\/container\/\$arch/.test(containerRuns) && /linux-x64:amd64/.test(containerRuns) && /linux-arm64:arm64/.test(containerRuns),
+  'released linux-x64/linux-arm64 binaries go to artifacts/container/amd64 and arm64');
+check(!!container && (container.permissions || {}).packages === 'write', 'container job has packages: write');
+check(!!container && !!uses(container, 'docker/login-action') && !!uses(container, 'docker/setup-buildx-action'), 'container job logs in and sets up buildx');
 
 for (const [file, wf] of [['ci.yml', ci], ['release.yml', rel]]) {
   const unpinned = allUses(wf).filter((u) => !/@[\w.-]+$/.test(u));

@@ -4,7 +4,10 @@
 #   1. scenario    the official TypeScript SDK client runs a scripted user session (scripts/e2e/scenario.mjs)
 #   2. inspector   MCP Inspector CLI 2.x: tools/list --strict (schema portability) and a tools/call of get_version
 #   3. conformance the official conformance suite through supergateway (stdio -> Streamable HTTP), checked against
-#                  scripts/e2e/conformance-baseline.yml
+#                  scripts/e2e/conformance-baseline.yml plus dns-rebinding-protection (the bridge's HTTP layer)
+#   4. http        `raworc-mcp http --shared-credentials`: Inspector CLI --transport http tools/list --strict, and
+#                  the conformance suite directly on its /mcp, checked against scripts/e2e/conformance-baseline.yml
+#                  plus server-sse-multiple-streams (stateless: no session id)
 # The pinned npm packages (scripts/e2e/package-lock.json, including Node 22 from npm) are installed into
 # artifacts/e2e and reused while the lock file is unchanged. Needs .NET 10, Node >= 20 and npm. Logs and conformance
 # results stay in artifacts/e2e/logs. Exits non-zero if any step fails; every process it starts is stopped on exit.
@@ -61,6 +64,26 @@ show_log() { echo "---- last lines of $1 ----" >&2; tail -n "${2:-40}" "$1" >&2 
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
+wait_ok() { # URL PID SECONDS: until URL answers 2xx; fails early when PID exits
+  local i
+  for i in $(seq $(( $3 * 5 ))); do
+    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$1" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+# serve LOG URL COMMAND...: starts COMMAND in its own process group (output to LOG) and waits until URL answers 2xx;
+# on failure shows the log. The group is stopped on exit; its id is left in $served.
+serve() {
+  local log="$1" url="$2"; shift 2
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  served="$!"
+  groups+=("$served")
+  wait_ok "$url" "$served" 30 || { show_log "$log"; return 1; }
+}
+tool_count() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.tools.length)' "$1"; }
+
 wait_for_line() { # FILE REGEX SECONDS
   local i
   for i in $(seq $(( $3 * 10 ))); do
@@ -70,25 +93,31 @@ wait_for_line() { # FILE REGEX SECONDS
   return 1
 }
 
+# conformance_step NAME URL BASELINE LOGNAME NOTE: runs the suite on URL against BASELINE and records the result.
+conformance_step() {
+  local t=$(now_ms) passed baselined
+  if PATH="$cache/node_modules/.bin:$PATH" timeout "$step_timeout" conformance server --url "$2" \
+    --expected-failures "$3" -o "$logs/$4" >"$logs/$4.log" 2>&1 </dev/null; then
+    # ✓ also marks a scenario that only warned; those are in the baseline, so leave them out of "passing".
+    passed="$(grep -E '^✓' "$logs/$4.log" | sed -E 's/^✓ ([^:]+):.*/\1/' \
+      | grep -vxF -f <(sed -nE 's/^\s+~ ([^ :]+).*/\1/p' "$logs/$4.log"; echo '~') | paste -sd, - | sed 's/,/, /g')"
+    baselined="$(grep -cE '^\s+~ ' "$logs/$4.log" || true)"
+    record "$1" ok "$t" "checks $(grep -E "^Total:" "$logs/$4.log" | head -n1 | sed "s/^Total: //"); passing: $passed; $baselined baselined ($5)"
+  else
+    sed -n '/=== SUMMARY ===/,$p' "$logs/$4.log" >&2
+    record "$1" FAIL "$t" "see $logs/$4.log (unexpected failures or stale baseline entries above)"
+  fi
+}
+
 rm -rf "$logs"
 mkdir -p "$logs"
 
 # ---- npm clients (pinned by scripts/e2e/package-lock.json) -------------------------------------------------------
 t=$(now_ms)
-want="$(cat scripts/e2e/package.json scripts/e2e/package-lock.json | sha256sum | cut -d' ' -f1)"
-if [ -f "$cache/.installed" ] && [ "$(cat "$cache/.installed")" = "$want" ] && [ -x "$cache/node_modules/.bin/node" ]; then
-  how="reused $cache/node_modules"
-else
-  rm -rf "$cache/node_modules" "$cache/.installed"
-  mkdir -p "$cache"
-  cp scripts/e2e/package.json scripts/e2e/package-lock.json "$cache/"
-  if ! (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error) >"$logs/npm-ci.log" 2>&1; then
-    show_log "$logs/npm-ci.log"
-    record clients FAIL "$t" "npm ci in $cache failed"
-    exit 1
-  fi
-  echo "$want" >"$cache/.installed"
-  how="installed into $cache"
+if ! how="$(scripts/e2e/install.sh "$cache" 2>"$logs/npm-ci.log")"; then
+  show_log "$logs/npm-ci.log"
+  record clients FAIL "$t" "npm ci in $cache failed"
+  exit 1
 fi
 node22="$cache/node_modules/.bin/node"
 if ! "$node22" --version 2>/dev/null | grep -q '^v22\.'; then
@@ -143,8 +172,7 @@ rc=0; inspect inspector-tools-list --method tools/list --strict || rc=$?
 if [ "$rc" != 0 ]; then
   inspector_problem="tools/list --strict exited $rc (6 = schema errors; details on its stderr above)"
   show_log "$logs/inspector-tools-list.err"
-elif ! count="$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.tools.length)' "$logs/inspector-tools-list.out")" \
-  || [ "$count" != 57 ]; then
+elif ! count="$(tool_count "$logs/inspector-tools-list.out")" || [ "$count" != 57 ]; then
   inspector_problem="tools/list returned ${count:-no} tools, expected 57"
 else
   rc=0; inspect inspector-get-version --method tools/call --tool-name get_version || rc=$?
@@ -169,35 +197,49 @@ t=$(now_ms)
 port="$(free_port)"
 # supergateway runs the --stdio command through a shell: quote the path. With --stateful it starts one server per
 # MCP session, and the suite never ends its sessions: --sessionTimeout reaps them.
-HOME="$home" RAWORC_API_URL="$api_url" RAWORC_USERNAME=admin RAWORC_PASSWORD=admin \
-  setsid "$node22" "$cache/node_modules/supergateway/dist/index.js" --stdio "$(printf '%q' "$binary")" \
-  --outputTransport streamableHttp --stateful --sessionTimeout 5000 --port "$port" --healthEndpoint /healthz \
-  >"$logs/supergateway.log" 2>&1 </dev/null &
-bridge="$!"
-groups+=("$bridge")
-healthy=0
-for i in $(seq 150); do
-  if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$port/healthz" 2>/dev/null; then
-    healthy=1; break
-  fi
-  kill -0 "$bridge" 2>/dev/null || break
-  sleep 0.2
-done
-if [ "$healthy" != 1 ]; then
-  show_log "$logs/supergateway.log"
+if ! serve "$logs/supergateway.log" "http://127.0.0.1:$port/healthz" \
+  env HOME="$home" RAWORC_API_URL="$api_url" RAWORC_USERNAME=admin RAWORC_PASSWORD=admin \
+  "$node22" "$cache/node_modules/supergateway/dist/index.js" --stdio "$(printf '%q' "$binary")" \
+  --outputTransport streamableHttp --stateful --sessionTimeout 5000 --port "$port" --healthEndpoint /healthz; then
   record conformance FAIL "$t" "supergateway did not answer on 127.0.0.1:$port/healthz"
 else
-  if PATH="$cache/node_modules/.bin:$PATH" timeout "$step_timeout" conformance server --url "http://127.0.0.1:$port/mcp" \
-    --expected-failures scripts/e2e/conformance-baseline.yml -o "$logs/conformance" >"$logs/conformance.log" 2>&1 </dev/null; then
-    passed="$(grep -E '^✓' "$logs/conformance.log" | sed -E 's/^✓ ([^:]+):.*/\1/' | paste -sd, - | sed 's/,/, /g')"
-    baselined="$(grep -cE '^\s+~ ' "$logs/conformance.log" || true)"
-    record conformance ok "$t" "checks $(grep -E "^Total:" "$logs/conformance.log" | head -n1 | sed "s/^Total: //"); passing: $passed; $baselined baselined (fixture-only scenarios, dns-rebinding in supergateway)"
-  else
-    sed -n '/=== SUMMARY ===/,$p' "$logs/conformance.log" >&2
-    record conformance FAIL "$t" "see $logs/conformance.log (unexpected failures or stale baseline entries above)"
-  fi
+  # The bridge's own HTTP layer accepts a foreign Host (see the baseline's head).
+  { cat scripts/e2e/conformance-baseline.yml; echo "  - dns-rebinding-protection"; } >"$work/baseline-bridge.yml"
+  conformance_step conformance "http://127.0.0.1:$port/mcp" "$work/baseline-bridge.yml" conformance "fixture-only scenarios, dns-rebinding in supergateway"
 fi
-stop_group "$bridge"
+stop_group "$served"
+
+# ---- 4. the HTTP mode: Inspector over HTTP, the conformance suite directly on /mcp ----------------------------------
+t=$(now_ms)
+port="$(free_port)"
+# --shared-credentials: these clients send no bearer token (the suite cannot), so the server's own login to the
+# stand-in serves them. --rate-limit 0: the suite fires bursts of requests as one caller (the limiter has its own
+# tests). Destructive tools on, so that --strict checks the whole surface.
+if ! serve "$logs/http-server.log" "http://127.0.0.1:$port/readyz" \
+  env HOME="$home" RAWORC_API_URL="$api_url" RAWORC_USERNAME=admin RAWORC_PASSWORD=admin RAWORC_ALLOW_DESTRUCTIVE=true \
+  "$binary" http --port "$port" --shared-credentials --rate-limit 0; then
+  record http FAIL "$t" "raworc-mcp http did not become ready on 127.0.0.1:$port"
+else
+  record http ok "$t" "raworc-mcp http --shared-credentials on 127.0.0.1:$port, /readyz 200"
+  t=$(now_ms)
+  rc=0
+  HOME="$home" MCP_CATALOG_PATH="$work/inspector-catalog.json" PATH="$cache/node_modules/.bin:$PATH" \
+    timeout "$step_timeout" mcp-inspector --cli "http://127.0.0.1:$port/mcp" --transport http --method tools/list --strict \
+    >"$logs/inspector-http.out" 2>"$logs/inspector-http.err" </dev/null || rc=$?
+  if [ "$rc" != 0 ]; then
+    show_log "$logs/inspector-http.err"
+    record insp-http FAIL "$t" "Inspector --transport http tools/list --strict exited $rc (6 = schema errors)"
+  elif ! count="$(tool_count "$logs/inspector-http.out")" || [ "$count" != 57 ]; then
+    record insp-http FAIL "$t" "Inspector --transport http listed ${count:-no} tools, expected 57"
+  else
+    record insp-http ok "$t" "Inspector --transport http: tools/list --strict clean ($count tools, $(grep -c "^Warning: tool" "$logs/inspector-http.err" || true) portability warnings)"
+  fi
+  # Stateless: no session id, so server-sse-multiple-streams only warns (see the baseline's head).
+  { cat scripts/e2e/conformance-baseline.yml; echo "  - server-sse-multiple-streams"; } >"$work/baseline-http.yml"
+  conformance_step conf-http "http://127.0.0.1:$port/mcp" "$work/baseline-http.yml" conformance-http \
+    "fixture-only scenarios and sessions; run directly on /mcp, dns-rebinding-protection passing"
+fi
+stop_group "$served"
 
 echo
 echo "test-e2e summary:"

@@ -1,8 +1,13 @@
 // Benchmark harness for raworc-mcp and two peer MCP servers (run by scripts/bench.sh, which installs things).
-// Speaks raw newline-delimited JSON-RPC over each server's stdio; Node built-ins only.
+// Speaks raw newline-delimited JSON-RPC over each server's stdio, and Streamable HTTP to each server's HTTP mode
+// (./http.mjs); Node built-ins only.
 //
 //   node scripts/bench/bench.mjs --binary artifacts/bin/raworc-mcp [--npm-project DIR] [--azure-dir DIR]
-//        [--everything-dir DIR] [--quick] [--out FILE]
+//        [--everything-dir DIR] [--nginx PATH] [--baseline-binary PATH --baseline-label TEXT] [--quick] [--out FILE]
+//
+// --nginx           measure the HTTP modes through nginx round robin over 3 replicas too (config: scripts/fleet/nginx.sh)
+// --baseline-binary a raworc-mcp of an earlier commit: its stdio initialize is measured in the same run, runs
+//                   alternating with ours, for the "no slower than before" ratio
 //
 // Prints a Markdown report on stdout (and writes it to --out). Every wait is bounded; every child process is
 // started in its own process group and the group is killed on exit, error or signal.
@@ -12,6 +17,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { measureHttp } from './http.mjs';
 
 // ---------------------------------------------------------------- options
 const argv = process.argv.slice(2);
@@ -25,6 +32,9 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--everything-dir') opt.everythingDir = path.resolve(next());
   else if (a === '--out') opt.out = path.resolve(next());
   else if (a === '--note') (opt.notes ??= []).push(next());
+  else if (a === '--nginx') opt.nginx = path.resolve(next());
+  else if (a === '--baseline-binary') opt.baselineBinary = path.resolve(next());
+  else if (a === '--baseline-label') opt.baselineLabel = next();
   else if (a === '--quick') opt.quick = true;
   else die(`unknown argument ${a}`);
 }
@@ -40,6 +50,13 @@ P.inflight = 64;
 P.phaseCapMs = 120_000; // a latency or throughput phase stops early (and says so) after this long
 P.initTimeoutMs = 60_000;
 P.callTimeoutMs = 30_000;
+// HTTP modes: start-up runs, then `calls` tools/call from `clients` concurrent clients (one replica, then nginx).
+const H = opt.quick
+  ? { startRuns: 3, clients: 8, calls: 300 }
+  : { startRuns: 10, clients: 16, calls: 2000 };
+H.timeoutMs = P.callTimeoutMs;
+H.capMs = P.phaseCapMs;
+H.startLimitMs = P.initTimeoutMs;
 
 function die(msg) { process.stderr.write(`bench.mjs: ${msg}\n`); process.exit(2); }
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
@@ -177,16 +194,20 @@ function vmStatus(pid) {
   } catch { return { hwm: NaN, rss: NaN }; }
 }
 
-async function measureInitialize(spec, env, runs) {
-  const times = [];
+/** Initialize times of each spec; with several specs, their runs alternate so that drift affects them alike. */
+async function measureInitialize(spec, env, runs, ...others) {
+  const specs = [spec, ...others];
+  const times = specs.map(() => []);
   for (let i = 0; i < P.warmupInit + runs; i++) {
-    const s = new Session(spec, env);
-    try {
-      const { ms } = await s.initialize();
-      if (i >= P.warmupInit) times.push(ms);
-    } finally { await s.close(); }
+    for (const [k, sp] of specs.entries()) {
+      const s = new Session(sp, env);
+      try {
+        const { ms } = await s.initialize();
+        if (i >= P.warmupInit) times[k].push(ms);
+      } finally { await s.close(); }
+    }
   }
-  return stats(times);
+  return others.length ? times.map(stats) : stats(times[0]);
 }
 
 function callText(msg) {
@@ -327,6 +348,11 @@ subjects.push({
   npx: opt.npmProject ? { cmd: 'npx', args: ['--offline', 'raworc-mcp'], cwd: opt.npmProject } : null,
   env: { ...baseEnv, RAWORC_API_URL: `http://127.0.0.1:${stubPort}/api/v0`, RAWORC_AUTH_TOKEN: 'bench-token', LOG_LEVEL: 'off' },
   call: { name: 'get_version', arguments: {} }, expect: '0.3.0', directGet: '/api/v0/version',
+  // Every request carries a bearer token (the stub accepts any); no rate limit, which would throttle one caller.
+  http: /(^|\s)raworc-mcp http\b/m.test(ourHelp) ? {
+    cmd: opt.binary, args: (port) => ['http', '--port', String(port), '--rate-limit', '0'], env: () => ({}),
+    path: '/mcp', token: 'bench-token', started: 'raworc-mcp http --rate-limit 0',
+  } : null,
   callDesc: '`get_version` → GET /api/v0/version on the harness\'s stub',
   exeBytes: fs.statSync(opt.binary).size, exeDesc: 'Native AOT binary',
   footprint: opt.npmProject ? diskBytes(path.join(opt.npmProject, 'node_modules')) : NaN,
@@ -342,6 +368,12 @@ if (opt.azureDir) {
     launcher: { cmd: path.join(opt.azureDir, 'node_modules', '.bin', 'azmcp'), args: ['server', 'start'] },
     npx: { cmd: 'npx', args: ['--offline', 'azmcp', 'server', 'start'], cwd: opt.azureDir },
     env: { ...baseEnv, AZURE_MCP_COLLECT_TELEMETRY: 'false' },
+    // Its stateful Streamable HTTP mode, without its own incoming auth; per-request logs at Warning like ours.
+    http: {
+      cmd: exe, args: () => ['server', 'start', '--transport', 'http', '--dangerously-disable-http-incoming-auth'],
+      env: (port) => ({ ASPNETCORE_URLS: `http://127.0.0.1:${port}`, Logging__LogLevel__Default: 'Warning' }),
+      path: '/', started: 'azmcp server start --transport http --dangerously-disable-http-incoming-auth (ASPNETCORE_URLS)',
+    },
     // Every Azure-backed tool needs Azure credentials; this one returns built-in guidance text without any network call.
     call: { name: 'azureterraformbestpractices', arguments: { intent: 'terraform best practices', command: 'azureterraformbestpractices_get', parameters: {} } },
     expect: 'azurerm',
@@ -361,6 +393,11 @@ if (opt.everythingDir) {
     launcher: { cmd: path.join(opt.everythingDir, 'node_modules', '.bin', 'mcp-server-everything'), args: ['stdio'] },
     npx: { cmd: 'npx', args: ['--offline', 'mcp-server-everything', 'stdio'], cwd: opt.everythingDir },
     env: { ...baseEnv },
+    // Its stateful Streamable HTTP mode (listens on every interface: it has no host setting).
+    http: {
+      cmd: process.execPath, args: () => [entry, 'streamableHttp'], env: (port) => ({ PORT: String(port) }),
+      path: '/mcp', started: 'node dist/index.js streamableHttp (PORT)',
+    },
     call: { name: 'echo', arguments: { message: 'hello' } }, expect: 'hello',
     callDesc: '`echo` {"message":"hello"} (no I/O)',
     exeBytes: NaN, exeDesc: `JavaScript on Node ${process.version}`,
@@ -377,7 +414,14 @@ for (const sub of subjects) {
     try { return await fn(); } catch (e) { r.notes.push(`${what}: ${e.message}`); log(`${sub.label}: ${what} failed: ${e.message}`); return null; }
   };
   log(`${sub.label}: initialize ×${P.initRuns} (binary)`);
-  r.initDirect = await attempt('initialize (direct)', () => measureInitialize(sub.direct, sub.env, P.initRuns));
+  if (sub.key === 'ours' && opt.baselineBinary) {
+    log(`${sub.label}: ... alternating with ${opt.baselineLabel || opt.baselineBinary}`);
+    const both = await attempt('initialize (direct, with the baseline)', () =>
+      measureInitialize(sub.direct, sub.env, P.initRuns, { cmd: opt.baselineBinary, args: [] }));
+    if (both) [r.initDirect, r.initBaseline] = both;
+  } else {
+    r.initDirect = await attempt('initialize (direct)', () => measureInitialize(sub.direct, sub.env, P.initRuns));
+  }
   if (sub.launcher) {
     log(`${sub.label}: initialize ×${P.initRuns} (npm launcher)`);
     r.initLauncher = await attempt('initialize (npm launcher)', () => measureInitialize(sub.launcher, sub.env, P.initRuns));
@@ -387,6 +431,15 @@ for (const sub of subjects) {
   log(`${sub.label}: tools/list, ${P.seqCalls} sequential calls, ${P.tputCalls} calls at ${P.inflight} in flight`);
   r.session = await attempt('session', () => measureSession(sub, sub.env, stubPort));
   if (r.session) r.notes.push(...r.session.notes);
+  if (sub.http) {
+    log(`${sub.label}: HTTP mode, start-up ×${H.startRuns}`);
+    const spec = { ...sub.http, call: sub.call, expect: sub.expect };
+    r.http = await attempt('HTTP mode', () => measureHttp(spec, sub.env, H, {
+      nginx: opt.nginx, nginxScript: path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fleet', 'nginx.sh'),
+      live, log, label: sub.label,
+    }));
+    if (r.http) r.notes.push(...r.http.notes);
+  }
 }
 
 // Tool surfaces of our server: default plus the filtering flags the binary advertises in --help.
@@ -440,6 +493,12 @@ const initRows = (name, key, target, check) => {
   row(`initialize ${name}: min / max (ms)`, (k) => pair(S(k)[key]?.min, S(k)[key]?.max), fmt);
 };
 initRows('— binary direct', 'initDirect', '≤ 30 ms', (v) => v <= 30);
+if (R.ours.initBaseline) {
+  const label = opt.baselineLabel || path.basename(opt.baselineBinary);
+  row(`initialize — binary direct, ${label} (same run): median (ms)`, (k) => (k === 'ours' ? R.ours.initBaseline.p50 : 'n/a'), fmt, '', undefined, false);
+  row(`initialize — binary direct: ours ÷ ${label}, medians`, (k) => (k === 'ours' ? `${fmt(R.ours.initDirect.p50 / R.ours.initBaseline.p50, 2)}×` : 'n/a'),
+    fmt, '≤ 1.10×', undefined, false);
+}
 if (peers.length || ours.launcher) {
   initRows('— via npm launcher', 'initLauncher');
   initRows('— via `npx --offline`', 'initNpx');
@@ -477,13 +536,35 @@ for (const m of modes) {
   const l = m.list, t = m.flag ? '' : '≤ 18,000 chars';
   lines.push(`| ${m.label} | ${flags} | ${l.count} | ${fmtInt(l.chars)} | ${fmtInt(l.bytes)} | ${fmtInt(l.tokens)} | ${fmtInt(l.wireBytes)} | ${t} | ${m.flag ? '' : pass(l.chars <= 18000)} |`);
 }
+const httpSubs = subjects.filter((x) => R[x.key].http);
+if (httpSubs.length) {
+  const hc = ['Metric', ...httpSubs.map((x) => x.label)];
+  const hv = (f) => httpSubs.map((x) => { try { return f(R[x.key].http) ?? 'n/a'; } catch { return 'n/a'; } });
+  const range = (o) => `${fmt(o.p50)} (${fmt(o.min)}–${fmt(o.max)})`;
+  const phase = (name, o) => [
+    [`${name}: tools/call per second`, (h) => (h[o]?.failed ? `failed: ${h[o].failed.slice(0, 120)}` : fmtInt(h[o].perSec))],
+    [`${name}: latency p50 / p99 (ms)`, (h) => (h[o].failed ? null : `${fmt(h[o].p50, 2)} / ${fmt(h[o].p99, 2)}`)],
+    [`${name}: failed calls`, (h) => (h[o].failed ? null : `${h[o].errors} of ${h[o].calls}${h[o].firstError ? ` (first: ${h[o].firstError.slice(0, 120)})` : ''}`)],
+    [`${name}: RSS per replica under load (MB)`, (h) => (h[o].failed ? null : h[o].rss.map((b) => fmt(MB(b))).join(' / '))],
+  ];
+  const hrows = [
+    [`process start → first answered request, median (min–max) of ${H.startRuns} (ms)`, (h) => range(h.start)],
+    ...phase('one replica', 'one'),
+    ...(opt.nginx ? phase('nginx round robin over 3 replicas', 'lb') : []),
+  ];
+  lines.push('', `HTTP modes (Streamable HTTP; ${fmtInt(H.calls)} tools/call from ${H.clients} concurrent clients, each with its own keep-alive connection; the same tools as above):`, '');
+  lines.push(`| ${hc.join(' | ')} |`, `|---|${httpSubs.map(() => '---:').join('|')}|`);
+  for (const [label, f] of hrows) lines.push(`| ${label} | ${hv(f).join(' | ')} |`);
+}
 lines.push('', 'Notes:', '');
 for (const sub of subjects) {
+  if (sub.http) lines.push(`- ${sub.label}, HTTP mode: started as \`${sub.http.started}\`, endpoint \`${sub.http.path}\`.`);
   lines.push(`- ${sub.label}: ${sub.exeDesc}; server started as \`${[path.basename(sub.direct.cmd), ...sub.direct.args.map((a) => (a.includes('/') ? path.basename(a) : a))].join(' ')}\`; measured call: ${sub.callDesc}.`);
   for (const n of R[sub.key].notes) lines.push(`  - ${n}`);
 }
 if (!peers.length) lines.push('- Peers not measured (--quick or --no-peers).');
 if (!ours.launcher) lines.push('- npm launcher and npx not measured (--quick).');
+if (httpSubs.length) lines.push('- HTTP: stateful servers (session id per client) cannot be balanced round robin without affinity: a session made on one replica is unknown to the next, which is what the "nginx" rows of such servers show. raworc-mcp\'s HTTP mode is stateless. RSS per replica is the highest VmRSS sampled every 50 ms during that phase.');
 for (const n of opt.notes || []) lines.push(`- ${n}`);
 lines.push('- Ratios are ours ÷ peer: below 1 means smaller or faster, except throughput (above 1 is better). Our tools/call does a real HTTP round trip to the stub; the peers\' measured tools do no I/O, so compare latency and throughput with that in mind (ping is the like-for-like transport figure).');
 lines.push('- "server overhead" = tools/call p50 − direct GET p50: JSON-RPC over stdio, argument binding, the HTTP client and result formatting. The stub runs in the harness\'s own event loop.');

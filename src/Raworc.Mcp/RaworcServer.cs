@@ -79,7 +79,9 @@ internal sealed class RaworcServer : IDisposable
         options.ServerInfo = Options.ServerInfo;
         options.ServerInstructions = Options.ServerInstructions;
         options.Capabilities = Options.Capabilities;
-        options.Filters = Options.Filters;
+        // Filter lists of its own: the stateless HTTP host builds options for every request and its post-configuration
+        // inserts a filter into them; shared lists would grow by one filter per request and race between requests.
+        foreach (var filter in Options.Filters.Message.IncomingFilters) options.Filters.Message.IncomingFilters.Add(filter);
         options.Handlers = Options.Handlers;
     }
 

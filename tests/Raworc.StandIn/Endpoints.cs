@@ -5,7 +5,8 @@ namespace Raworc.StandIn;
 /// <summary>The routes of the Raworc REST API v0 (server 0.3.0), all under <c>/api/v0</c>.</summary>
 internal static class Endpoints
 {
-    private const string UserKey = "raworc.user";
+    /// <summary>The <c>HttpContext.Items</c> key of the authenticated account (read by <see cref="RequestLog"/>).</summary>
+    public const string UserKey = "raworc.user";
     private static StandInJsonContext J => StandInJsonContext.Wire;
 
     public static void Map(WebApplication app, World w)

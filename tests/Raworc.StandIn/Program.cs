@@ -4,6 +4,7 @@ using Raworc.StandIn;
 
 // Command line: dotnet run --project tests/Raworc.StandIn -- [--port N] [--build-delay-ms N] [--session-delay-ms N]
 //                                                           [--reply-delay-ms N] [--token-lifetime-seconds N]
+//                                                           [--request-log FILE]
 // Each option can also come from the environment: RAWORC_STANDIN_PORT, RAWORC_STANDIN_BUILD_DELAY_MS, ...
 // The command line wins. Always binds 127.0.0.1.
 
@@ -11,23 +12,29 @@ const string Usage = """
     Raworc API stand-in (in-memory Raworc REST API v0, server 0.3.0 behaviour)
 
     usage: standin [--port N] [--build-delay-ms N] [--session-delay-ms N] [--reply-delay-ms N] [--token-lifetime-seconds N]
+                   [--request-log FILE]
 
       --port N                     TCP port on 127.0.0.1 (default 9000; 0 = any free port)      env RAWORC_STANDIN_PORT
       --build-delay-ms N           pending -> building and building -> completed (default 1000) env RAWORC_STANDIN_BUILD_DELAY_MS
       --session-delay-ms N         new session init -> idle (default 1000)                      env RAWORC_STANDIN_SESSION_DELAY_MS
       --reply-delay-ms N           user message -> agent reply (default 1500)                   env RAWORC_STANDIN_REPLY_DELAY_MS
       --token-lifetime-seconds N   login token lifetime (default 86400)                         env RAWORC_STANDIN_TOKEN_LIFETIME_SECONDS
+      --request-log FILE           append "METHOD PATH STATUS account=NAME" per request        env RAWORC_STANDIN_REQUEST_LOG
+                                   (NAME: the account whose token authenticated it; never the token)
 
     Seeded: service accounts admin/admin and operator/admin, space "default", roles admin and operator.
     """;
 
 var values = new Dictionary<string, long>(StringComparer.Ordinal);
 string[] names = ["port", "build-delay-ms", "session-delay-ms", "reply-delay-ms", "token-lifetime-seconds"];
+const string RequestLogOption = "request-log";
+static string EnvName(string option) => "RAWORC_STANDIN_" + option.Replace('-', '_').ToUpperInvariant();
 foreach (var name in names)
 {
-    var env = Environment.GetEnvironmentVariable("RAWORC_STANDIN_" + name.Replace('-', '_').ToUpperInvariant());
+    var env = Environment.GetEnvironmentVariable(EnvName(name));
     if (!string.IsNullOrWhiteSpace(env)) values[name] = ParseNumber(name, env);
 }
+string? requestLog = Environment.GetEnvironmentVariable(EnvName(RequestLogOption)) is { Length: > 0 } logEnv ? logEnv : null;
 
 for (int i = 0; i < args.Length; i++)
 {
@@ -46,13 +53,14 @@ for (int i = 0; i < args.Length; i++)
         value = name[(eq + 1)..];
         name = name[..eq];
     }
-    if (!names.Contains(name)) return Fail($"unknown option '--{name}'");
+    if (!names.Contains(name) && name != RequestLogOption) return Fail($"unknown option '--{name}'");
     if (value is null)
     {
         if (i + 1 >= args.Length) return Fail($"option '--{name}' needs a value");
         value = args[++i];
     }
-    values[name] = ParseNumber(name, value);
+    if (name == RequestLogOption) requestLog = value;
+    else values[name] = ParseNumber(name, value);
 }
 
 long Get(string name, long fallback) => values.TryGetValue(name, out var v) ? v : fallback;
@@ -68,6 +76,7 @@ var options = new StandInOptions
     ReplyDelay = TimeSpan.FromMilliseconds(Get("reply-delay-ms", 1500)),
     TokenLifetime = TimeSpan.FromSeconds(Get("token-lifetime-seconds", 86400)),
     LogToStderr = true,
+    RequestLogPath = requestLog,
 };
 
 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

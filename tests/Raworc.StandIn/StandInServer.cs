@@ -27,6 +27,13 @@ public sealed class StandInOptions
 
     /// <summary>Write warnings and errors of the host to stderr (the command-line program turns this on).</summary>
     public bool LogToStderr { get; init; }
+
+    /// <summary>
+    /// When set, one line per request is appended to this file: method, path, status and the account whose token
+    /// authenticated it (<c>-</c> when none did). Tests of a proxy use it to prove which caller's token each API call
+    /// carried; the token itself is never written.
+    /// </summary>
+    public string? RequestLogPath { get; init; }
 }
 
 /// <summary>Starts the stand-in on 127.0.0.1. Used by Program (command line) and in-process by tests.</summary>
@@ -67,6 +74,8 @@ public static class StandInServer
 
         var app = builder.Build();
         var world = new World(options);
+        var requestLog = options.RequestLogPath is null ? null : new RequestLog(options.RequestLogPath);
+        if (requestLog is not null) app.Use(requestLog.Middleware);
         Endpoints.Map(app, world);
 
         try
@@ -76,13 +85,14 @@ public static class StandInServer
         catch
         {
             await app.DisposeAsync();
+            requestLog?.Dispose();
             throw;
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var address = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel reported no address.");
         var port = new Uri(address).Port;
-        return new RunningStandIn(app, world, port);
+        return new RunningStandIn(app, world, port, requestLog);
     }
 
     private sealed class PassiveLifetime : IHostLifetime
@@ -97,12 +107,14 @@ public sealed class RunningStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly World _world;
+    private readonly RequestLog? _requestLog;
     private int _disposed;
 
-    internal RunningStandIn(WebApplication app, World world, int port)
+    internal RunningStandIn(WebApplication app, World world, int port, RequestLog? requestLog)
     {
         _app = app;
         _world = world;
+        _requestLog = requestLog;
         Port = port;
         RootUrl = $"http://127.0.0.1:{port}";
         BaseUrl = RootUrl + "/api/v0";
@@ -131,6 +143,7 @@ public sealed class RunningStandIn : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
+            _requestLog?.Dispose();
         }
     }
 }

@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# The HTTP mode as a team runs it: the container image (packaging/container/Dockerfile) built with podman, 3 replicas
+# behind nginx round robin, the Raworc API stand-in, all on 127.0.0.1. Then, with the official TypeScript SDK client
+# (StreamableHTTPClientTransport; scripts/fleet/fleet.mjs):
+#   job      a whole job through the balancer: space, secret, agent, build, session, message, reply
+#   users    2 users with different Raworc tokens make 500 interleaved concurrent calls; the stand-in's request log
+#            proves that every API call carried its own caller's token
+#   failover one replica is killed mid-load; every call started after that succeeds
+#   drain    SIGTERM on a replica with wait_for_build in flight: the call finishes, the replica exits 0
+#   logs     no replica logged an unhandled exception, and no log holds a token
+# Where podman cannot run containers (or is missing and cannot be installed), the replicas are the binary run
+# directly, and the summary says so. No registry is needed: the image's base is built locally from this machine's
+# files (scripts/container-base.sh) and the binary is the published one (artifacts/bin/raworc-mcp, or
+# RAWORC_MCP_BINARY). Installs podman, runc and nginx-light with apt-get when missing (sudo when not root).
+# Every process and container it starts is stopped on exit; logs stay in artifacts/fleet/logs.
+#   scripts/test-fleet.sh [--no-podman]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+use_podman=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-podman) use_podman=0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "test-fleet: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+binary="${RAWORC_MCP_BINARY:-$root/artifacts/bin/raworc-mcp}"
+cache="$root/artifacts/e2e"
+logs="$root/artifacts/fleet/logs"
+step_timeout="${FLEET_STEP_TIMEOUT:-180}"
+[ -x "$binary" ] || { echo "test-fleet: $binary is missing: run ./scripts/build.sh first" >&2; exit 1; }
+for tool in node npm dotnet setsid timeout; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test-fleet: '$tool' is not on PATH" >&2; exit 1; }
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/raworc-fleet.XXXXXX")"
+chmod 755 "$work" # nginx workers run as another user when started by root
+tag="fleet-$$"
+groups=()      # process groups started here (each with setsid)
+containers=()  # podman containers started here
+images=()      # podman images built here
+podman_cmd=(podman --runtime /usr/sbin/runc --cgroup-manager=cgroupfs)
+
+stop_group() {
+  local pgid="$1" i
+  kill -TERM -- "-$pgid" 2>/dev/null || return 0
+  for i in $(seq 50); do
+    kill -0 -- "-$pgid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+save_container_logs() {
+  local c
+  for c in ${containers[@]+"${containers[@]}"}; do "${podman_cmd[@]}" logs "$c" >"$logs/$c.log" 2>&1 || true; done
+}
+cleanup() {
+  local pgid c
+  save_container_logs
+  for c in ${containers[@]+"${containers[@]}"}; do "${podman_cmd[@]}" rm -f -t 2 "$c" >/dev/null 2>&1 || true; done
+  for pgid in ${groups[@]+"${groups[@]}"}; do stop_group "$pgid"; done
+  for c in ${images[@]+"${images[@]}"}; do "${podman_cmd[@]}" rmi -f "$c" >/dev/null 2>&1 || true; done
+  for c in access error; do [ ! -f "$work/nginx/logs/$c.log" ] || cp "$work/nginx/logs/$c.log" "$logs/nginx-$c.log"; done
+  rm -rf "$work" "$root/artifacts/container"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now_ms() { date +%s%3N; }
+summary=()
+failed=0
+record() { # NAME STATUS START_MS DETAIL
+  local line ms=$(( $(now_ms) - $3 ))
+  line="$(printf '%-9s %-4s %4d.%d s  %s' "$1" "$2" "$(( ms / 1000 ))" "$(( ms % 1000 / 100 ))" "$4")"
+  summary+=("$line")
+  echo "test-fleet: $line"
+  [ "$2" = ok ] || failed=1
+}
+show_log() { echo "---- last lines of $1 ----" >&2; tail -n "${2:-40}" "$1" >&2 || true; echo "----" >&2; }
+finish() {
+  echo
+  echo "test-fleet summary ($replicas_how):"
+  for line in "${summary[@]}"; do echo "  $line"; done
+  if [ "$failed" != 0 ]; then echo "test-fleet: FAILED (logs in $logs)" >&2; exit 1; fi
+  echo "test-fleet: all steps passed"
+  exit 0
+}
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+http_status() { # URL -> the status code, or 000 when nothing answers
+  node -e 'fetch(process.argv[1],{signal:AbortSignal.timeout(2000)}).then(r=>console.log(r.status),()=>console.log("000"))' "$1"
+}
+wait_status() { # URL STATUS SECONDS
+  local i
+  for i in $(seq $(( $3 * 5 ))); do
+    [ "$(http_status "$1")" = "$2" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+rm -rf "$logs"
+mkdir -p "$logs"
+replicas_how="not started"
+
+# ---- machine: podman, runc, nginx (Debian packages) -----------------------------------------------------------------
+t=$(now_ms)
+need=()
+# nginx-light where the distribution still has it (Debian 12), else nginx.
+nginx_pkg=nginx-light
+apt-cache show nginx-light >/dev/null 2>&1 || nginx_pkg=nginx
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=("$nginx_pkg")
+if [ "$use_podman" = 1 ]; then
+  command -v podman >/dev/null 2>&1 || need+=(podman)
+  [ -x /usr/sbin/runc ] || need+=(runc)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=(); [ "$(id -u)" != 0 ] && sudo_cmd=(sudo)
+  if command -v apt-get >/dev/null 2>&1 \
+    && { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"; } \
+      >"$logs/apt-get.log" 2>&1; then
+    how="installed ${need[*]}"
+  else
+    how="could not install ${need[*]} (see $logs/apt-get.log)"
+  fi
+else
+  how="podman, runc and nginx present"
+fi
+PATH="$PATH:/usr/sbin"
+if ! command -v nginx >/dev/null 2>&1; then
+  record machine FAIL "$t" "nginx is missing: $how"
+  finish
+fi
+record machine ok "$t" "$how"
+
+# ---- npm clients and the stand-in -----------------------------------------------------------------------------------
+t=$(now_ms)
+if ! how="$(scripts/e2e/install.sh "$cache" 2>"$logs/npm-ci.log")"; then
+  show_log "$logs/npm-ci.log"
+  record clients FAIL "$t" "npm ci in $cache failed"
+  finish
+fi
+record clients ok "$t" "$how"
+
+t=$(now_ms)
+request_log="$logs/standin-requests.log"
+# A build takes 2 x 1.5 s on the stand-in's clock: long enough to be in flight when a replica gets SIGTERM.
+setsid scripts/standin.sh --port 0 --build-delay-ms 1500 --session-delay-ms 200 --reply-delay-ms 300 --request-log "$request_log" \
+  >"$logs/standin.log" 2>&1 </dev/null &
+groups+=("$!")
+for i in $(seq 600); do grep -q 'listening on http' "$logs/standin.log" 2>/dev/null && break; sleep 0.2; done
+api_url="$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$logs/standin.log" | head -n1)"
+if [ -z "$api_url" ]; then
+  show_log "$logs/standin.log"
+  record standin FAIL "$t" "scripts/standin.sh did not start"
+  finish
+fi
+record standin ok "$t" "$api_url (request log: $request_log)"
+
+# ---- the image ------------------------------------------------------------------------------------------------------
+t=$(now_ms)
+image=""
+podman_problem=""
+if [ "$use_podman" = 0 ]; then
+  podman_problem="--no-podman given"
+elif ! command -v podman >/dev/null 2>&1 || [ ! -x /usr/sbin/runc ]; then
+  podman_problem="podman or runc is not installed"
+else
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  base="localhost/raworc-mcp-base:$tag"
+  image="localhost/raworc-mcp:$tag"
+  mkdir -p "artifacts/container/$arch"
+  cp "$binary" "artifacts/container/$arch/raworc-mcp"
+  if ! PODMAN="${podman_cmd[*]}" scripts/container-base.sh "$base" "$binary" >"$logs/image.log" 2>&1; then
+    podman_problem="the local base image could not be built (see $logs/image.log)"
+  else
+    images+=("$base")
+    # --format docker keeps the HEALTHCHECK (OCI images have none); --squash-all leaves no intermediate images
+    # behind (podman 4.3's --layers=false fails on the Dockerfile's stage alias).
+    if ! "${podman_cmd[@]}" build --pull=never --format docker --squash-all -f packaging/container/Dockerfile \
+        --build-arg BASE_IMAGE="$base" --build-arg BINARY_FROM=prebuilt --build-arg TARGETARCH="$arch" \
+        --build-arg VERSION="$("$binary" --version | sed 's/^raworc-mcp //')" -t "$image" . >>"$logs/image.log" 2>&1; then
+      podman_problem="podman build failed (see $logs/image.log)"
+    else
+      images+=("$image")
+      if ! version="$("${podman_cmd[@]}" run --rm --network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+          --entrypoint raworc-mcp "$image" --version 2>>"$logs/image.log")"; then
+        podman_problem="podman cannot run a container here (see $logs/image.log)"
+      fi
+    fi
+  fi
+fi
+if [ -z "$podman_problem" ]; then
+  size="$("${podman_cmd[@]}" image inspect "$image" --format '{{.Size}}')"
+  record image ok "$t" "$image: $version, $(awk -v b="$size" 'BEGIN { printf "%.1f MB", b / 1e6 }') (base built locally from this machine's glibc, libssl and CA files)"
+  replicas_how="3 podman containers (runc) behind nginx"
+else
+  image=""
+  echo "test-fleet: NOTE: $podman_problem: the replicas are the binary run directly (no container)."
+  summary+=("$(printf '%-9s %-4s %8s  %s' image skip "" "$podman_problem: replicas run the binary directly")")
+  replicas_how="3 processes of the binary (no podman) behind nginx"
+fi
+
+# ---- 3 replicas -----------------------------------------------------------------------------------------------------
+t=$(now_ms)
+ports=()
+replica_pids=()  # direct mode: the process of each replica
+names=()         # podman mode: the container of each replica
+# The load steps push one caller far past the default rate limit (20/s); a high limit keeps the limiter in the path.
+replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000)
+start_replica() { # INDEX PORT
+  local name="raworc-mcp-$tag-$1" e podman_env=()
+  for e in "${replica_env[@]}" RAWORC_MCP_PORT="$2"; do podman_env+=(-e "$e"); done
+  if [ -n "$image" ]; then
+    # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
+    # overrides the image's 0.0.0.0 so that nothing listens beyond this machine.
+    "${podman_cmd[@]}" run -d --name "$name" --network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+      --no-healthcheck "${podman_env[@]}" "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$1.log" || return 1
+    containers+=("$name")
+    names[$1]="$name"
+  else
+    env HOME="$work" "${replica_env[@]}" RAWORC_MCP_PORT="$2" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
+    groups+=("$!")
+    replica_pids[$1]="$!"
+  fi
+}
+ok=1
+for i in 1 2 3; do
+  ports[$i]="$(free_port)"
+  start_replica "$i" "${ports[$i]}" || { ok=0; break; }
+done
+for i in 1 2 3; do
+  [ "$ok" = 1 ] || break
+  wait_status "http://127.0.0.1:${ports[$i]}/readyz" 200 30 || { ok=0; show_log "$logs/replica-$i.log"; }
+done
+if [ "$ok" != 1 ]; then
+  record replicas FAIL "$t" "a replica did not become ready on /readyz (logs in $logs)"
+  finish
+fi
+health=""
+if [ -n "$image" ]; then
+  # The image's HEALTHCHECK command, run inside a replica.
+  if "${podman_cmd[@]}" exec "${names[1]}" raworc-mcp healthcheck --port "${ports[1]}" >"$logs/healthcheck.log" 2>&1; then
+    health="; HEALTHCHECK command (raworc-mcp healthcheck) passes in the container"
+  else
+    record replicas FAIL "$t" "raworc-mcp healthcheck failed inside the container (see $logs/healthcheck.log)"
+  fi
+fi
+record replicas ok "$t" "ports ${ports[*]}: /healthz and /readyz answer 200$health"
+
+# ---- nginx ----------------------------------------------------------------------------------------------------------
+t=$(now_ms)
+lb_port="$(free_port)"
+scripts/fleet/nginx.sh "$work/nginx" "$lb_port" "${ports[1]}" "${ports[2]}" "${ports[3]}"
+setsid nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' >"$logs/nginx.log" 2>&1 </dev/null &
+groups+=("$!")
+if ! wait_status "http://127.0.0.1:$lb_port/healthz" 200 20; then
+  show_log "$logs/nginx.log"
+  record nginx FAIL "$t" "nginx did not answer on 127.0.0.1:$lb_port"
+  finish
+fi
+record nginx ok "$t" "round robin on 127.0.0.1:$lb_port over ${ports[*]}"
+mcp_url="http://127.0.0.1:$lb_port/mcp"
+fleet() { timeout "$step_timeout" node scripts/fleet/fleet.mjs "$@" --api-url "$api_url" --sdk-dir "$cache"; }
+upstreams_of() { grep -E "^POST /mcp " "$work/nginx/logs/access.log" | sed -n 's/.*upstream=//p' | tr ', ' '\n\n' | grep -c . || true; }
+
+# ---- a whole job through the balancer -------------------------------------------------------------------------------
+t=$(now_ms)
+if fleet job --url "$mcp_url" >"$logs/job.log" 2>&1; then
+  spread="$(grep -E '^POST /mcp 200 ' "$work/nginx/logs/access.log" | sed -n 's/.*upstream=//p' | sort | uniq -c | awk '{printf "%s%s: %d", (NR>1?", ":""), $2, $1}')"
+  record job ok "$t" "$(sed -n 's/^fleet job: OK: //p' "$logs/job.log"); POSTs per replica: $spread"
+  [ "$(grep -E '^POST /mcp 200 ' "$work/nginx/logs/access.log" | sed -n 's/.*upstream=//p' | sort -u | wc -l)" = 3 ] \
+    || record job FAIL "$t" "nginx did not spread the job over the 3 replicas: $spread"
+else
+  show_log "$logs/job.log"
+  record job FAIL "$t" "see $logs/job.log"
+fi
+
+# ---- 2 users, 500 interleaved concurrent calls ----------------------------------------------------------------------
+t=$(now_ms)
+if fleet users --url "$mcp_url" --calls 500 --concurrency 32 --request-log "$request_log" >"$logs/users.log" 2>&1; then
+  record users ok "$t" "$(sed -n 's/^fleet users: OK: //p' "$logs/users.log")"
+else
+  show_log "$logs/users.log"
+  record users FAIL "$t" "see $logs/users.log"
+fi
+
+# ---- failover: replica 3 killed mid-load ----------------------------------------------------------------------------
+t=$(now_ms)
+if [ -n "$image" ]; then kill3="${podman_cmd[*]} kill --signal KILL ${names[3]} >/dev/null"
+else kill3="kill -KILL -- -${replica_pids[3]}"; fi
+if fleet load --url "$mcp_url" --calls 400 --concurrency 16 --midway-after 100 --midway-cmd "$kill3" >"$logs/failover.log" 2>&1; then
+  noticed="$(grep -c "127.0.0.1:${ports[3]}" "$work/nginx/logs/error.log" || true)"
+  record failover ok "$t" "$(sed -n 's/^fleet load: OK: //p' "$logs/failover.log"); nginx logged $noticed failures of the killed replica"
+else
+  show_log "$logs/failover.log"
+  record failover FAIL "$t" "see $logs/failover.log"
+fi
+
+# ---- drain: SIGTERM with wait_for_build in flight, on replica 1 directly --------------------------------------------
+t=$(now_ms)
+# The signal command also watches /readyz for up to 2 s: it should turn 503 (or stop answering) once draining.
+if [ -n "$image" ]; then term1="${podman_cmd[*]} kill --signal TERM ${names[1]} >/dev/null"
+else term1="kill -TERM ${replica_pids[1]}"; fi
+readyz_probe="for i in \$(seq 20); do s=\$(node -e 'fetch(process.argv[1]).then(r=>console.log(r.status),()=>console.log(\"000\"))' http://127.0.0.1:${ports[1]}/readyz); [ \"\$s\" != 200 ] && { echo \"\$s\" >$work/readyz; break; }; sleep 0.1; done"
+if fleet drain --url "http://127.0.0.1:${ports[1]}/mcp" --signal-cmd "$term1 && $readyz_probe" >"$logs/drain.log" 2>&1; then
+  if [ -n "$image" ]; then code="$(timeout 30 "${podman_cmd[@]}" wait "${names[1]}" 2>/dev/null || echo '?')"
+  else code=0; timeout 30 bash -c "while kill -0 ${replica_pids[1]} 2>/dev/null; do sleep 0.1; done" || code='still running'
+    wait "${replica_pids[1]}" 2>/dev/null || code=$?; fi
+  readyz="$(cat "$work/readyz" 2>/dev/null || echo 200)"
+  case "$readyz" in 503) seen="/readyz answered 503 while draining" ;; 000) seen="/readyz stopped answering while draining" ;; *) seen="/readyz stayed 200 for 2 s after SIGTERM" ;; esac
+  if [ "$code" = 0 ]; then record drain ok "$t" "$(sed -n 's/^fleet drain: OK: //p' "$logs/drain.log"); $seen; exit code 0"
+  else record drain FAIL "$t" "the call finished, but the replica's exit code is $code"; fi
+else
+  show_log "$logs/drain.log"
+  record drain FAIL "$t" "see $logs/drain.log"
+fi
+
+# ---- the replicas' own logs: no unhandled exception, no token ------------------------------------------------------
+t=$(now_ms)
+save_container_logs
+replica_logs=("$logs"/replica-*.log) # the binary's output; in containers, podman's log of each
+if [ -n "$image" ]; then replica_logs=(); for c in "${containers[@]}"; do replica_logs+=("$logs/$c.log"); done; fi
+if grep -l "threw an unhandled exception\|Unhandled exception" "${replica_logs[@]}" >"$work/unhandled" 2>/dev/null; then
+  record logs FAIL "$t" "unhandled exceptions in $(paste -sd' ' "$work/unhandled")"
+elif grep -qE 'rsi_[0-9a-f]{16}' "$logs"/*.log "$work/nginx/logs/"*.log 2>/dev/null; then
+  record logs FAIL "$t" "a Raworc token appears in a log"
+else
+  record logs ok "$t" "$(cat "${replica_logs[@]}" | grep -c ' POST /mcp ') MCP requests logged by the replicas: no unhandled exception; no token in any log"
+fi
+
+finish
