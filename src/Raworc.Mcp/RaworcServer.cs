@@ -22,13 +22,14 @@ internal sealed class RaworcServer : IDisposable
     private readonly Dictionary<string, DisabledTool> _disabledByName;
     private readonly ListToolsResult _toolList;
 
+    /// <param name="clock">What the waits are measured and paced by; the system clock unless a test moves one by hand.</param>
     /// <exception cref="FormatException">The configuration names an unknown tool set or tool.</exception>
-    public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null)
+    public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null, TimeProvider? clock = null)
     {
         Configuration = configuration;
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger("raworc-client"), handler);
-        var all = ToolCatalog.Create(new ToolContext(Client, configuration, new ToolResults(loggerFactory.CreateLogger("raworc-mcp"))));
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, new ToolResults(loggerFactory.CreateLogger("raworc-mcp")), clock ?? TimeProvider.System));
         var selection = ToolSelection.Apply(all, configuration);
         Tools = selection.Enabled;
         DisabledTools = selection.Disabled;

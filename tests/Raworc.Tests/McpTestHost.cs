@@ -56,8 +56,9 @@ public sealed class McpTestHost : IAsyncDisposable
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN.</param>
     /// <param name="home">Home directory holding .raworc/auth.yaml; an empty temporary one by default.</param>
     /// <param name="clientOptions">The SDK client's options, e.g. with an elicitation handler; none by default.</param>
+    /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>); the system clock by default.</param>
     public static async Task<McpTestHost> StartAsync(IDictionary<string, string?>? environment = null, string? home = null,
-        LogLevel logLevel = LogLevel.Trace, McpClientOptions? clientOptions = null)
+        LogLevel logLevel = LogLevel.Trace, McpClientOptions? clientOptions = null, TimeProvider? clock = null)
     {
         var api = StartApi();
         var env = new Dictionary<string, string?>
@@ -81,7 +82,7 @@ public sealed class McpTestHost : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         // The same filters as the executable: the SDK never logs below debug (its trace level dumps whole messages).
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(logLevel).AddProvider(logs));
-        var raworc = new RaworcServer(configuration, loggerFactory);
+        var raworc = new RaworcServer(configuration, loggerFactory, clock: clock);
 
         var toServer = new Pipe();
         var toClient = new Pipe();

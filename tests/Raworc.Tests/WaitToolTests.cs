@@ -12,7 +12,8 @@ namespace Raworc.Tests;
 
 /// <summary>
 /// The waiting tools (wait_for_build, wait_for_session, send_message with wait_for_reply) and get_messages' latest,
-/// through MCP against WireMock scenarios that move a build, a session or a conversation along. Polls every 20 ms.
+/// through MCP against WireMock scenarios that move a build, a session or a conversation along. Polls every 20 ms
+/// of a <see cref="SteppingClock"/>, which moves only while the server sleeps, so every elapsed time is exact.
 /// </summary>
 public sealed class WaitToolTests
 {
@@ -21,8 +22,8 @@ public sealed class WaitToolTests
     private const string SentId = "a1b2c3d4-0000-4c55-9a0e-2b7d4f1e0c11";
     private const string ReplyId = "a1b2c3d4-0001-4c55-9a0e-2b7d4f1e0c11";
 
-    private static Task<McpTestHost> StartAsync() =>
-        McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" });
+    private static Task<McpTestHost> StartAsync(SteppingClock? clock = null) =>
+        McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" }, clock: clock ?? new SteppingClock());
 
     private static string BuildJson(string status) =>
         $$"""{"space":"default","status":"{{status}}","image_tag":null,"build_id":"{{BuildId}}","started_at":"2025-08-30T18:20:01+00:00","completed_at":null,"agents_deployed":[],"error":null}""";
@@ -132,13 +133,14 @@ public sealed class WaitToolTests
     [Fact]
     public async Task Wait_for_build_that_runs_out_of_time_says_it_is_still_running_and_how_to_keep_waiting()
     {
-        await using var host = await StartAsync();
+        var clock = new SteppingClock();
+        await using var host = await StartAsync(clock);
         Sequence(host, $"/api/v0/spaces/staging/build/{BuildId}", BuildJson("building"));
-        var clock = Stopwatch.StartNew();
+        var started = clock.GetUtcNow();
 
         var result = await host.CallAsync("wait_for_build", $$"""{"build_id":"{{BuildId}}","space":"staging","timeout_seconds":1}""");
 
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(1), clock.GetUtcNow() - started);
         Assert.False(result.IsError ?? false, "running out of time is not an error");
         var answer = JsonNode.Parse(Text(result))!;
         Assert.True((bool)answer["still_running"]!);
@@ -146,7 +148,8 @@ public sealed class WaitToolTests
         Assert.Equal(BuildId, (string?)answer["build"]!["build_id"]);
         Assert.Equal($"Build {BuildId} of space 'staging' is still building after 1 s. To keep waiting, call wait_for_build again with build_id '{BuildId}' and space 'staging'.",
             (string?)answer["note"]);
-        Assert.True(host.Requests.Count >= 5, $"only {host.Requests.Count} polls in a second");
+        // A read every 20 ms from 0 to 1,000 ms inclusive.
+        Assert.Equal(51, host.Requests.Count);
     }
 
     [Fact]
@@ -359,21 +362,24 @@ public sealed class WaitToolTests
     [InlineData("send_message", $$"""{"session_id":"{{Sid}}","content":"Write a haiku","wait_for_reply":true}""")]
     public async Task Cancelling_the_call_stops_the_wait_at_once(string tool, string arguments)
     {
-        await using var host = await StartAsync();
+        var clock = new SteppingClock();
+        await using var host = await StartAsync(clock);
         Sequence(host, $"/api/v0/spaces/default/build/{BuildId}", BuildJson("building"));
         Sequence(host, $"/api/v0/sessions/{Sid}", SessionJson("init"));
         Conversation(host, reply: false);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
-        var clock = Stopwatch.StartNew();
+        using var cancel = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.CallAsync(tool, arguments, cancel.Token));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
-        Assert.True(host.Requests.Count >= 3, "it was polling");
+        var call = host.CallAsync(tool, arguments, cancel.Token);
+        await WaitUntilAsync(() => host.Requests.Count >= 3);
+        await cancel.CancelAsync();
 
-        // notifications/cancelled reached the server: no more polls (one already under way may still land).
-        await Task.Delay(200);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        // notifications/cancelled reached the server: the wait ended, and with it its deadline timer.
+        await WaitUntilAsync(() => clock.PendingTimers == 0);
+        Assert.Equal(0, clock.PendingTimers);
         int settled = host.Requests.Count;
-        await Task.Delay(400);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Task.Yield();
         Assert.Equal(settled, host.Requests.Count);
 
         // The server is still fine.
@@ -429,9 +435,10 @@ public sealed class WaitToolTests
         Assert.DoesNotContain("send_message", names);
     }
 
+    /// <summary>Gives the other side of the pipes time to act; the bound only stops a broken test from hanging.</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(10);
+        var bound = Stopwatch.StartNew();
+        while (!condition() && bound.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
     }
 }

@@ -63,7 +63,7 @@ internal sealed class BuildTools(ToolContext context) : ToolSet(context)
                     }
                     return Finished(build);
                 },
-                Configuration.PollInterval, Polling.Timeout(c), c.Cancellation).ConfigureAwait(false);
+                Configuration.PollInterval, Polling.Timeout(c), Clock, c.Cancellation).ConfigureAwait(false);
 
             var last = outcome.Last;
             if (outcome.Done) return ToolJson.ToNode(last)!;

@@ -131,6 +131,6 @@ internal sealed class MessageTools(ToolContext context) : ToolSet(context)
                 return new ReplyScan(null, offset);
             },
             scan => ValueTask.FromResult(scan.Reply is not null),
-            Configuration.MessagePollInterval, Polling.Timeout(c), c.Cancellation, delayFirst: true).ConfigureAwait(false);
+            Configuration.MessagePollInterval, Polling.Timeout(c), Clock, c.Cancellation, delayFirst: true).ConfigureAwait(false);
     }
 }

@@ -108,7 +108,7 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
                     }
                     return session.State == target || session.State == "errored";
                 },
-                Configuration.PollInterval, Polling.Timeout(c), c.Cancellation).ConfigureAwait(false);
+                Configuration.PollInterval, Polling.Timeout(c), Clock, c.Cancellation).ConfigureAwait(false);
 
             var last = outcome.Last;
             if (last.State == target) return ToolJson.ToNode(last)!;

@@ -2,18 +2,6 @@ using Raworc.Client;
 
 namespace Raworc.Mcp.Tools;
 
-/// <summary>What every tool set needs: the API client, the default space, and one way to turn a call into a result.</summary>
-internal sealed class ToolContext(RaworcClient client, ServerConfiguration configuration, ToolResults results)
-{
-    public RaworcClient Client { get; } = client;
-
-    public ServerConfiguration Configuration { get; } = configuration;
-
-    public string DefaultSpace => Configuration.DefaultSpace;
-
-    public ToolResults Results { get; } = results;
-}
-
 /// <summary>Base of the per-area tool classes: each declares its tools in <see cref="Define"/>.</summary>
 internal abstract class ToolSet(ToolContext context)
 {
@@ -27,6 +15,8 @@ internal abstract class ToolSet(ToolContext context)
     protected ToolResults Results => context.Results;
 
     protected ServerConfiguration Configuration => context.Configuration;
+
+    protected TimeProvider Clock => context.Clock;
 
     /// <param name="openWorld">True when the call reaches beyond the Raworc control plane (source repositories, an agent acting on the world).</param>
     protected static ToolDefinition Tool(string name, string title, ToolEffect effect, string description, bool openWorld = false) =>

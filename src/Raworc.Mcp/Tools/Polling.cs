@@ -1,10 +1,4 @@
-using System.Diagnostics;
-using ModelContextProtocol;
-
 namespace Raworc.Mcp.Tools;
-
-/// <summary>What a polling loop ended with: the last value read, whether the condition was met, and how long it took.</summary>
-internal readonly record struct PollOutcome<T>(T Last, bool Done, TimeSpan Elapsed);
 
 /// <summary>
 /// The polling loop of the wait tools. The Raworc API has no push, so waiting means reading again at an interval
@@ -26,24 +20,25 @@ internal static class Polling
 
     /// <param name="read">Reads the current value. The first read is bounded by the API timeout only, later ones also by the deadline.</param>
     /// <param name="isDone">Whether the value read meets the condition; may report progress.</param>
+    /// <param name="clock">Measures the wait and paces the reads (a test moves it by hand, so timing never depends on the machine).</param>
     /// <param name="delayFirst">Wait one interval before the first read (for answers that cannot be there yet).</param>
     /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
     public static async Task<PollOutcome<T>> RunAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, ValueTask<bool>> isDone,
-        TimeSpan interval, TimeSpan timeout, CancellationToken cancellation, bool delayFirst = false)
+        TimeSpan interval, TimeSpan timeout, TimeProvider clock, CancellationToken cancellation, bool delayFirst = false)
     {
-        long started = Stopwatch.GetTimestamp();
-        TimeSpan Elapsed() => Stopwatch.GetElapsedTime(started);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout + ReadGrace);
+        long started = clock.GetTimestamp();
+        TimeSpan Elapsed() => clock.GetElapsedTime(started);
+        using var deadline = new CancellationTokenSource(timeout + ReadGrace, clock);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation, deadline.Token);
 
-        if (delayFirst) await Task.Delay(interval < timeout ? interval : timeout, cancellation).ConfigureAwait(false);
+        if (delayFirst) await Task.Delay(interval < timeout ? interval : timeout, clock, cancellation).ConfigureAwait(false);
         bool haveValue = false;
         T last = default!;
         while (true)
         {
             try
             {
-                last = await read(haveValue ? deadline.Token : cancellation).ConfigureAwait(false);
+                last = await read(haveValue ? bounded.Token : cancellation).ConfigureAwait(false);
                 haveValue = true;
             }
             catch (OperationCanceledException) when (haveValue && !cancellation.IsCancellationRequested)
@@ -54,7 +49,7 @@ internal static class Polling
 
             var remaining = timeout - Elapsed();
             if (remaining <= TimeSpan.Zero) return new PollOutcome<T>(last, false, Elapsed());
-            await Task.Delay(remaining < interval ? remaining : interval, cancellation).ConfigureAwait(false);
+            await Task.Delay(remaining < interval ? remaining : interval, clock, cancellation).ConfigureAwait(false);
         }
     }
 
@@ -65,30 +60,4 @@ internal static class Polling
         $"Seconds to wait for {what} (default {DefaultTimeoutSeconds}).";
 
     public static string Seconds(TimeSpan elapsed) => $"{Math.Round(elapsed.TotalSeconds):0} s";
-}
-
-/// <summary>
-/// MCP progress notifications for one tool call: sent only when the request carried a progressToken, with a
-/// progress value that always increases. Best effort: a notification that cannot be sent never fails the call.
-/// </summary>
-internal sealed class ProgressReporter(ToolCall call)
-{
-    private double _last;
-
-    public async Task ReportAsync(string message, double? progress = null, double? total = null)
-    {
-        if (call.Request.Params?.ProgressToken is not { } token) return;
-        double value = progress is { } p && p > _last ? p : _last + 1;
-        _last = value;
-        try
-        {
-            await call.Request.Server.NotifyProgressAsync(token,
-                new ProgressNotificationValue { Progress = (float)value, Total = (float?)total, Message = message },
-                cancellationToken: call.Cancellation).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The client may have gone; the wait itself goes on.
-        }
-    }
 }

@@ -1,0 +1,20 @@
+using Raworc.Client;
+
+namespace Raworc.Mcp.Tools;
+
+/// <summary>
+/// What every tool set needs: the API client, the default space, one way to turn a call into a result, and the clock
+/// the waits are measured and paced by.
+/// </summary>
+internal sealed class ToolContext(RaworcClient client, ServerConfiguration configuration, ToolResults results, TimeProvider clock)
+{
+    public RaworcClient Client { get; } = client;
+
+    public ServerConfiguration Configuration { get; } = configuration;
+
+    public string DefaultSpace => Configuration.DefaultSpace;
+
+    public ToolResults Results { get; } = results;
+
+    public TimeProvider Clock { get; } = clock;
+}
