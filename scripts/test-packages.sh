@@ -215,7 +215,8 @@ for (const [label, file] of [['rendered', path.join(out, 'server.json')], ['comm
   check(npm.identifier === npmPkg.name && (npm.transport || {}).type === 'stdio', `npm package ${npm.identifier}, transport stdio`);
   const env = npm.environmentVariables || [];
   const names = env.map((e) => e.name).sort();
-  const want = ['LOG_LEVEL', 'RAWORC_API_URL', 'RAWORC_AUTH_TOKEN', 'RAWORC_DEFAULT_SPACE', 'RAWORC_PASSWORD', 'RAWORC_TIMEOUT', 'RAWORC_USERNAME'];
+  const want = ['LOG_FORMAT', 'LOG_LEVEL', 'RAWORC_ALLOW_DESTRUCTIVE', 'RAWORC_ALLOW_SECRET_VALUES', 'RAWORC_API_URL', 'RAWORC_AUTH_TOKEN',
+    'RAWORC_DEFAULT_SPACE', 'RAWORC_PASSWORD', 'RAWORC_READ_ONLY', 'RAWORC_TIMEOUT', 'RAWORC_TOOLS', 'RAWORC_TOOLSETS', 'RAWORC_USERNAME'];
   check(JSON.stringify(names) === JSON.stringify(want), `environmentVariables: ${names.join(', ')}`);
   check(env.every((e) => typeof e.description === 'string' && e.description.length > 0), 'every environment variable has a description');
   const known = ['$schema', '_meta', 'name', 'title', 'description', 'version', 'repository', 'websiteUrl', 'icons', 'packages', 'remotes'];

@@ -42,30 +42,6 @@ internal sealed record CommandLine(CommandKind Kind)
     /// <summary>Comma-separated tool names, as given.</summary>
     public string? Tools { get; init; }
 
-    public static readonly IReadOnlyList<(string Name, string Meaning)> EnvironmentVariables =
-    [
-        (RaworcSettings.ApiUrlVariable, $"Raworc API base URL, ending in /api/v0 (default {RaworcClientOptions.DefaultApiUrl}, or the server in ~/.raworc/auth.yaml)."),
-        (RaworcSettings.TokenVariable, "Bearer token (JWT). Used first when set."),
-        (RaworcSettings.UsernameVariable, "Service account to log in as when there is no token; the token is renewed on expiry."),
-        (RaworcSettings.PasswordVariable, "Password of RAWORC_USERNAME."),
-        (ServerConfiguration.DefaultSpaceVariable, "Space used when a tool's space argument is omitted (default: default)."),
-        (RaworcSettings.TimeoutVariable, "Seconds one API call may take, retries included (default 30)."),
-        (ServerConfiguration.LogLevelVariable, "trace, debug, info, warn, error or off (default info). Logs go to stderr."),
-        (ServerConfiguration.ReadOnlyVariable, "true: same as --read-only."),
-        (ServerConfiguration.ToolsetsVariable, "Same as --toolsets."),
-        (ServerConfiguration.ToolsVariable, "Same as --tools."),
-        (ServerConfiguration.AllowDestructiveVariable, "true: same as --allow-destructive."),
-        (ServerConfiguration.AllowSecretValuesVariable, "true: same as --allow-secret-values."),
-        (ServerConfiguration.LogFormatVariable, "text (default) or json: one JSON object per log line, for log collectors."),
-        (HttpSettings.PortVariable, $"HTTP mode: same as --port (default {HttpSettings.DefaultPort})."),
-        (HttpSettings.ListenHostVariable, $"HTTP mode: same as --listen-host (default {HttpSettings.DefaultListenHost})."),
-        (HttpSettings.AllowedOriginsVariable, "HTTP mode: same as --allowed-origins."),
-        (HttpSettings.SharedCredentialsVariable, "HTTP mode, true: same as --shared-credentials."),
-        (HttpSettings.DrainSecondsVariable, $"HTTP mode: same as --drain-seconds (default {HttpSettings.DefaultDrainSeconds})."),
-        (HttpSettings.RateLimitVariable, $"HTTP mode: same as --rate-limit (default {HttpSettings.DefaultRateLimit})."),
-        ("HTTPS_PROXY, NO_PROXY", "Proxy settings, honoured as usual."),
-    ];
-
     /// <exception cref="FormatException">Unknown or malformed arguments.</exception>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -130,7 +106,8 @@ internal sealed record CommandLine(CommandKind Kind)
 
     public static string HelpText()
     {
-        var env = string.Join('\n', EnvironmentVariables.Select(v => $"  {v.Name,-27} {v.Meaning}"));
+        var env = string.Join('\n', EnvironmentVariables.All.Select(HelpLine));
+        var toolsets = string.Join('\n', ToolSet.All.Select(set => $"                            {set.Name,-9} {set.Description}"));
         return $$"""
             {{RaworcServer.Name}} {{RaworcServer.Version}}: a Model Context Protocol server for the Raworc control plane.
             It speaks MCP (JSON-RPC) on stdin/stdout, or Streamable HTTP for a team, and writes its logs to stderr.
@@ -153,7 +130,7 @@ internal sealed record CommandLine(CommandKind Kind)
             Mode flags (safe by default: without flags nothing destructive is offered and secret values stay hidden):
               --read-only               offer only tools that change nothing; calls to any other tool are refused
               --toolsets <list>         offer only these tool sets (comma-separated; default all):
-                                        {{string.Join(", ", ToolCatalog.Toolsets)}}
+            {{toolsets}}
               --tools <list>            offer these tools by exact name; alone, only these; with --toolsets, these too
               --allow-destructive       also offer tools that destroy data: delete_*, clear_messages, terminate_session
               --allow-secret-values     let show_values return secret values without asking the user
@@ -196,4 +173,8 @@ internal sealed record CommandLine(CommandKind Kind)
               }
             """;
     }
+
+    private static string HelpLine(EnvironmentVariable v) =>
+        $"  {v.Name,-33} {(v.HttpMode ? "(HTTP mode) " : "")}{v.Meaning}" +
+        (v.Flag is null ? "" : $" Same as {v.Flag}.") + (v.DefaultText is null ? "" : $" Default: {v.DefaultText}.");
 }

@@ -13,6 +13,15 @@ internal static class Logging
     /// <summary>Category prefix of the MCP SDK's loggers.</summary>
     public const string SdkCategory = "ModelContextProtocol";
 
+    /// <summary>Category of the server's own log lines.</summary>
+    public const string ServerCategory = RaworcServer.Name;
+
+    /// <summary>Category of the API client's log lines (method, path, status, time).</summary>
+    public const string ClientCategory = "raworc-client";
+
+    /// <summary>Category of the HTTP mode's access log.</summary>
+    public const string AccessLogCategory = ServerCategory + ".http";
+
     /// <summary>
     /// The console logger on stderr (stdout may carry JSON-RPC), one line per entry, as text or JSON. Built without a
     /// service provider: resolving the logging services through dependency injection builds generic types at run

@@ -20,9 +20,9 @@ internal sealed record Manifest(
         server.Configuration.Transport == TransportKind.Http ? "streamable-http" : "stdio",
         RaworcServer.Name,
         server.Configuration.Transport == TransportKind.Http ? ["http"] : [],
-        CommandLine.EnvironmentVariables.Select(v => v.Name).ToList(),
+        EnvironmentVariables.All.SelectMany(v => v.Names).ToList(),
         ToolSelection.DescribeModes(server.Configuration),
-        server.Tools.Select(t => new ManifestTool(t.Name, t.Definition.Title, t.Definition.Description, t.Toolset,
+        server.Tools.Select(t => new ManifestTool(t.Name, t.Definition.Title, t.Definition.Description, t.Toolset.Name,
             t.Definition.Effect == ToolEffect.Read, t.Definition.Effect == ToolEffect.Delete)).ToList(),
         server.DisabledTools.Select(d => new ManifestDisabledTool(d.Entry.Name, d.Reason)).ToList());
 

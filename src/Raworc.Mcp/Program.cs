@@ -69,7 +69,7 @@ if (command.Kind == CommandKind.Manifest)
 }
 
 using var loggerFactory = Logging.CreateFactory(configuration.LogLevel, configuration.JsonLogs);
-var log = loggerFactory.CreateLogger(RaworcServer.Name);
+var log = loggerFactory.CreateLogger(Logging.ServerCategory);
 
 bool http = configuration.Transport == TransportKind.Http;
 log.LogInformation("Starting {Name} {Version} on {Transport} (API {ApiUrl} from {ApiUrlSource}; credentials {Credentials}; default space '{Space}')",

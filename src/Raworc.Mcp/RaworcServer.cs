@@ -28,8 +28,8 @@ internal sealed class RaworcServer : IDisposable
     {
         Configuration = configuration;
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
-            loggerFactory.CreateLogger("raworc-client"), handler);
-        var all = ToolCatalog.Create(new ToolContext(Client, configuration, new ToolResults(loggerFactory.CreateLogger("raworc-mcp")), clock ?? TimeProvider.System));
+            loggerFactory.CreateLogger(Logging.ClientCategory), handler);
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, new ToolResults(loggerFactory.CreateLogger(Logging.ServerCategory)), clock ?? TimeProvider.System));
         var selection = ToolSelection.Apply(all, configuration);
         Tools = selection.Enabled;
         DisabledTools = selection.Disabled;
@@ -38,7 +38,7 @@ internal sealed class RaworcServer : IDisposable
         _toolList = new ListToolsResult { Tools = [.. Tools.Select(t => t.ProtocolTool)] };
         Resources = new RaworcResources(Client);
         Prompts = new RaworcPrompts(configuration.DefaultSpace);
-        Completions = new Completions(Client, Prompts, configuration.DefaultSpace, loggerFactory.CreateLogger("raworc-mcp"));
+        Completions = new Completions(Client, Prompts, configuration.DefaultSpace, loggerFactory.CreateLogger(Logging.ServerCategory));
 
         Options = new McpServerOptions
         {

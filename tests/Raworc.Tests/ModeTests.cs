@@ -127,7 +127,7 @@ public sealed class ModeTests
         await using var host = await StartAsync(Modes((ServerConfiguration.ToolsetsVariable, "sessions,messages")));
         host.Respond(200, "[]");
 
-        var expected = Catalog().Where(e => e.Toolset is "sessions" or "messages" && e.Definition.Effect != ToolEffect.Delete)
+        var expected = Catalog().Where(e => e.Toolset.Name is "sessions" or "messages" && e.Definition.Effect != ToolEffect.Delete)
             .Select(e => e.Name).ToHashSet();
         Assert.Contains("list_sessions", expected);
         Assert.Contains("send_message", expected);
@@ -168,7 +168,7 @@ public sealed class ModeTests
             (ServerConfiguration.ToolsetsVariable, "messages"),
             (ServerConfiguration.ToolsVariable, "whoami,get_session")));
 
-        var expected = Catalog().Where(e => e.Toolset == "messages" && e.Definition.Effect != ToolEffect.Delete).Select(e => e.Name)
+        var expected = Catalog().Where(e => e.Toolset == ToolSet.Messages && e.Definition.Effect != ToolEffect.Delete).Select(e => e.Name)
             .Append("whoami").Append("get_session").ToHashSet();
         SameSet(expected, await ListedAsync(host));
     }
@@ -272,7 +272,7 @@ public sealed class ModeTests
         Assert.Contains("read-only on", manifest.GetProperty("modes").GetString());
         Assert.Contains("tool sets system", manifest.GetProperty("modes").GetString());
         var names = manifest.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToHashSet();
-        SameSet(Catalog().Where(e => e.Toolset == "system").Select(e => e.Name), names!);
+        SameSet(Catalog().Where(e => e.Toolset == ToolSet.System).Select(e => e.Name), names!);
 
         // --tools replaces RAWORC_TOOLS (a bad value in the variable does not matter when the flag is given).
         (exit, stdout, stderr) = await BinaryProcess.RunAsync(["--manifest", "--tools", "whoami"], null,

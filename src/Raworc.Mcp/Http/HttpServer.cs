@@ -22,8 +22,6 @@ namespace Raworc.Mcp.Http;
 /// </summary>
 internal static class HttpServer
 {
-    public const string AccessLogCategory = "raworc-mcp.http";
-
     /// <summary>Builds the web application; <see cref="HttpSettings.Port"/> 0 picks a free port (tests).</summary>
     public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory)
     {
@@ -40,7 +38,7 @@ internal static class HttpServer
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<Drain>());
         builder.Services.AddSingleton(sp => new Drain(settings, sp.GetRequiredService<IHostApplicationLifetime>(),
-            loggerFactory.CreateLogger(RaworcServer.Name)));
+            loggerFactory.CreateLogger(Logging.ServerCategory)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -80,7 +78,7 @@ internal static class HttpServer
 
         var app = builder.Build();
         var drain = app.Services.GetRequiredService<Drain>();
-        var accessLog = new AccessLog(loggerFactory.CreateLogger(AccessLogCategory));
+        var accessLog = new AccessLog(loggerFactory.CreateLogger(Logging.AccessLogCategory));
         var origins = new OriginCheck(settings);
 
         app.Use(accessLog.InvokeAsync);
@@ -104,7 +102,7 @@ internal static class HttpServer
     /// <summary>Runs until SIGTERM/SIGINT/SIGHUP and the drain that follows; returns the exit code.</summary>
     public static async Task<int> RunAsync(RaworcServer raworc, ILoggerFactory loggerFactory)
     {
-        var log = loggerFactory.CreateLogger(RaworcServer.Name);
+        var log = loggerFactory.CreateLogger(Logging.ServerCategory);
         var settings = raworc.Configuration.Http;
         await using var app = Build(raworc, loggerFactory);
         using var signals = app.Services.GetRequiredService<Drain>().HandleSignals();

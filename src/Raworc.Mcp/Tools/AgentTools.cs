@@ -4,11 +4,11 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Agents of a space: code from a repository that the space's build packs into the session image.</summary>
-internal sealed class AgentTools(ToolContext context) : ToolSet(context)
+internal sealed class AgentTools(ToolContext context) : ToolProvider(context)
 {
     private const string NameArgument = "Agent name.";
 
-    public override string Name => "agents";
+    public override ToolSet ToolSet => ToolSet.Agents;
 
     public override IEnumerable<ToolDefinition> Define()
     {

@@ -6,9 +6,9 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Space builds: the image that packs a space's agents; sessions need a completed one.</summary>
-internal sealed class BuildTools(ToolContext context) : ToolSet(context)
+internal sealed class BuildTools(ToolContext context) : ToolProvider(context)
 {
-    public override string Name => "builds";
+    public override ToolSet ToolSet => ToolSet.Builds;
 
     public override IEnumerable<ToolDefinition> Define()
     {

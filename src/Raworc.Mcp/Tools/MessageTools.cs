@@ -6,12 +6,12 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>The conversation of a session with its agent.</summary>
-internal sealed class MessageTools(ToolContext context) : ToolSet(context)
+internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
 {
     /// <summary>A long prompt or a pasted file fits; a runaway generation does not.</summary>
     public const int MaxContentLength = 1_000_000;
 
-    public override string Name => "messages";
+    public override ToolSet ToolSet => ToolSet.Messages;
 
     public override IEnumerable<ToolDefinition> Define()
     {

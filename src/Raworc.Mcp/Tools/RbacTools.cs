@@ -4,9 +4,9 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Roles and role bindings. Both are keyed by role name; the API has no way to update a role.</summary>
-internal sealed class RbacTools(ToolContext context) : ToolSet(context)
+internal sealed class RbacTools(ToolContext context) : ToolProvider(context)
 {
-    public override string Name => "rbac";
+    public override ToolSet ToolSet => ToolSet.Rbac;
 
     public override IEnumerable<ToolDefinition> Define()
     {

@@ -5,12 +5,12 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Space secrets, passed to sessions as environment (ANTHROPIC_API_KEY is required to run sessions).</summary>
-internal sealed class SecretTools(ToolContext context) : ToolSet(context)
+internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
 {
     private const string KeyArgument = "Secret key, e.g. ANTHROPIC_API_KEY.";
     private const string ShowValuesArgument = "Include the values (plain text, as encrypted_value); needs the user's consent.";
 
-    public override string Name => "secrets";
+    public override ToolSet ToolSet => ToolSet.Secrets;
 
     public override IEnumerable<ToolDefinition> Define()
     {

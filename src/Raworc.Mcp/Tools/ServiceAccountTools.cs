@@ -4,11 +4,11 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Service accounts: the logins of people and automation. The API keys them by name.</summary>
-internal sealed class ServiceAccountTools(ToolContext context) : ToolSet(context)
+internal sealed class ServiceAccountTools(ToolContext context) : ToolProvider(context)
 {
     private const string IdArgument = "Service account name.";
 
-    public override string Name => "accounts";
+    public override ToolSet ToolSet => ToolSet.Accounts;
 
     public override IEnumerable<ToolDefinition> Define()
     {

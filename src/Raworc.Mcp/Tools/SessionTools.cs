@@ -6,9 +6,9 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Sessions: running agent containers of a space. Sessions are global and addressed by id.</summary>
-internal sealed class SessionTools(ToolContext context) : ToolSet(context)
+internal sealed class SessionTools(ToolContext context) : ToolProvider(context)
 {
-    public override string Name => "sessions";
+    public override ToolSet ToolSet => ToolSet.Sessions;
 
     public override IEnumerable<ToolDefinition> Define()
     {

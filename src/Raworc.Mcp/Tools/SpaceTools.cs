@@ -4,9 +4,9 @@ using static Raworc.Mcp.Tools.ArgumentType;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Spaces: the isolated workspaces that hold agents, secrets, builds and sessions.</summary>
-internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
+internal sealed class SpaceTools(ToolContext context) : ToolProvider(context)
 {
-    public override string Name => "spaces";
+    public override ToolSet ToolSet => ToolSet.Spaces;
 
     public override IEnumerable<ToolDefinition> Define()
     {

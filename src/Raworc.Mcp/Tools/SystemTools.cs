@@ -1,9 +1,9 @@
 namespace Raworc.Mcp.Tools;
 
 /// <summary>Reachability, version and identity.</summary>
-internal sealed class SystemTools(ToolContext context) : ToolSet(context)
+internal sealed class SystemTools(ToolContext context) : ToolProvider(context)
 {
-    public override string Name => "system";
+    public override ToolSet ToolSet => ToolSet.System;
 
     public override IEnumerable<ToolDefinition> Define()
     {

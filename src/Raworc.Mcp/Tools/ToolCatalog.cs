@@ -3,7 +3,7 @@ using ModelContextProtocol.Protocol;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>One tool with the tool set it belongs to and how it is listed.</summary>
-internal sealed record CatalogEntry(string Toolset, ToolDefinition Definition, Tool ProtocolTool)
+internal sealed record CatalogEntry(ToolSet Toolset, ToolDefinition Definition, Tool ProtocolTool)
 {
     public string Name => Definition.Name;
 }
@@ -14,18 +14,14 @@ internal sealed record CatalogEntry(string Toolset, ToolDefinition Definition, T
 /// </summary>
 internal static class ToolCatalog
 {
-    /// <summary>Tool set names, in listing order (each is the <see cref="ToolSet.Name"/> of one class below).</summary>
-    public static readonly IReadOnlyList<string> Toolsets =
-        ["system", "accounts", "rbac", "spaces", "sessions", "messages", "agents", "secrets", "builds"];
-
     public static List<CatalogEntry> Create(ToolContext context)
     {
-        ToolSet[] toolsets =
+        ToolProvider[] providers =
         [
             new SystemTools(context), new ServiceAccountTools(context), new RbacTools(context), new SpaceTools(context),
             new SessionTools(context), new MessageTools(context), new AgentTools(context), new SecretTools(context), new BuildTools(context),
         ];
-        return [.. toolsets.SelectMany(set => set.Define().Select(tool => new CatalogEntry(set.Name, tool, tool.ToProtocolTool())))];
+        return [.. providers.SelectMany(provider => provider.Define().Select(tool => new CatalogEntry(provider.ToolSet, tool, tool.ToProtocolTool())))];
     }
 
     /// <summary>Checks the arguments against the tool's schema, then runs it.</summary>

@@ -103,7 +103,7 @@ internal delegate Task<CallToolResult> ToolHandler(ToolCall call);
 
 /// <summary>
 /// One MCP tool, declared explicitly (no reflection): name, title, description, arguments, effect and handler.
-/// Built with <see cref="ToolSet.Tool"/> and the fluent methods below.
+/// Built with <see cref="ToolProvider.Tool"/> and the fluent methods below.
 /// </summary>
 internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effect, string Description)
 {

@@ -12,8 +12,8 @@ internal sealed record ToolSelection(IReadOnlyList<CatalogEntry> Enabled, IReadO
     /// <exception cref="FormatException">An unknown tool set or tool name.</exception>
     public static ToolSelection Apply(IReadOnlyList<CatalogEntry> all, ServerConfiguration configuration)
     {
-        if (configuration.Toolsets?.FirstOrDefault(t => !ToolCatalog.Toolsets.Contains(t)) is { } unknownSet)
-            throw new FormatException($"unknown tool set '{unknownSet}' in --toolsets/{ServerConfiguration.ToolsetsVariable}; known: all, {string.Join(", ", ToolCatalog.Toolsets)}");
+        if (configuration.Toolsets?.FirstOrDefault(t => ToolSet.Find(t) is null) is { } unknownSet)
+            throw new FormatException($"unknown tool set '{unknownSet}' in --toolsets/{ServerConfiguration.ToolsetsVariable}; known: all, {string.Join(", ", ToolSet.All.Select(s => s.Name))}");
         if (configuration.Tools?.FirstOrDefault(t => all.All(e => e.Name != t)) is { } unknownTool)
             throw new FormatException($"unknown tool '{unknownTool}' in --tools/{ServerConfiguration.ToolsVariable}; 'raworc-mcp --manifest --allow-destructive' lists them all");
 
@@ -33,10 +33,10 @@ internal sealed record ToolSelection(IReadOnlyList<CatalogEntry> Enabled, IReadO
         {
             (null, null) => true,
             (null, var tools) => tools.Contains(entry.Name),
-            (var sets, var tools) => sets.Contains(entry.Toolset) || tools?.Contains(entry.Name) == true,
+            (var sets, var tools) => sets.Contains(entry.Toolset.Name) || tools?.Contains(entry.Name) == true,
         };
         if (!chosen)
-            return $"not selected: its tool set '{entry.Toolset}' is not in --toolsets and the tool is not in --tools";
+            return $"not selected: its tool set '{entry.Toolset.Name}' is not in --toolsets and the tool is not in --tools";
         if (c.ReadOnly && entry.Definition.Effect != ToolEffect.Read)
             return $"read-only mode (--read-only / {ServerConfiguration.ReadOnlyVariable}) offers only tools that change nothing";
         if (!c.AllowDestructive && entry.Definition.Effect == ToolEffect.Delete)

@@ -1,30 +1,24 @@
-using Raworc.Client;
-
 namespace Raworc.Mcp.Tools;
 
-/// <summary>Base of the per-area tool classes: each declares its tools in <see cref="Define"/>.</summary>
-internal abstract class ToolSet(ToolContext context)
+/// <summary>
+/// A group of tools that <c>--toolsets</c> selects by name; the description is what <c>--help</c> and the README
+/// show. One <see cref="ToolProvider"/> class declares the tools of each.
+/// </summary>
+internal sealed record ToolSet(string Name, string Description)
 {
-    /// <summary>The tool set's name, as used to select tool sets.</summary>
-    public abstract string Name { get; }
+    public static readonly ToolSet System = new("system", "API health and version, and whom the credentials belong to.");
+    public static readonly ToolSet Accounts = new("accounts", "Service accounts: the identities that log in to Raworc.");
+    public static readonly ToolSet Rbac = new("rbac", "Roles and role bindings: who may do what, globally or in one space.");
+    public static readonly ToolSet Spaces = new("spaces", "Spaces: the projects that hold agents, secrets, builds and sessions.");
+    public static readonly ToolSet Sessions = new("sessions", "Sessions: running agent containers, their state, and waiting for one.");
+    public static readonly ToolSet Messages = new("messages", "A session's conversation with its agent, and waiting for the reply.");
+    public static readonly ToolSet Agents = new("agents", "A space's agents: Git repositories packed into its sessions, their status and logs.");
+    public static readonly ToolSet Secrets = new("secrets", "A space's secrets; values only with the user's consent.");
+    public static readonly ToolSet Builds = new("builds", "Space builds: the image that packs a space's agents, and waiting for one.");
 
-    public abstract IEnumerable<ToolDefinition> Define();
+    /// <summary>Every tool set, in listing order.</summary>
+    public static readonly IReadOnlyList<ToolSet> All = [System, Accounts, Rbac, Spaces, Sessions, Messages, Agents, Secrets, Builds];
 
-    protected RaworcClient Api => context.Client;
-
-    protected ToolResults Results => context.Results;
-
-    protected ServerConfiguration Configuration => context.Configuration;
-
-    protected TimeProvider Clock => context.Clock;
-
-    /// <param name="openWorld">True when the call reaches beyond the Raworc control plane (source repositories, an agent acting on the world).</param>
-    protected static ToolDefinition Tool(string name, string title, ToolEffect effect, string description, bool openWorld = false) =>
-        new(name, title, effect, description) { OpenWorld = openWorld };
-
-    /// <summary>The call's <c>space</c> argument, or the configured default (RAWORC_DEFAULT_SPACE) when omitted.</summary>
-    protected string Space(ToolCall call) => call.OptionalString("space") is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space : context.DefaultSpace;
-
-    protected const string SpaceArgument = "Space name; omit for the default space.";
-    protected const string SessionIdArgument = "Session id (a UUID).";
+    /// <summary>The set named <paramref name="name"/>, or null.</summary>
+    public static ToolSet? Find(string name) => All.FirstOrDefault(set => set.Name == name);
 }

@@ -48,7 +48,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
     {
         _input = input;
         _output = output;
-        _logger = (ILogger?)loggerFactory?.CreateLogger("raworc-mcp") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _logger = (ILogger?)loggerFactory?.CreateLogger(Logging.ServerCategory) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
     /// <summary>The longest message accepted, in bytes.</summary>

@@ -241,7 +241,7 @@ public sealed class HttpModeTests
         await HttpTestHost.WhoAmIAsync(client);
         await host.PostAsync(HttpTestHost.ToolsList);
 
-        var access = host.Logs.Lines.Where(l => l.Contains(HttpServer.AccessLogCategory)).ToList();
+        var access = host.Logs.Lines.Where(l => l.Contains(Logging.AccessLogCategory)).ToList();
         Assert.Contains(access, l => l.Contains("POST /mcp 200") && l.Contains("tools/call whoami"));
         Assert.Contains(access, l => l.Contains("POST /mcp 401"));
         Assert.DoesNotContain("secret-caller-token", host.Logs.All);

@@ -1,0 +1,79 @@
+using Raworc.Client;
+using Raworc.Mcp.Http;
+
+namespace Raworc.Mcp;
+
+/// <summary>
+/// Every environment variable the server reads, in the order <c>--help</c> and the README list them. The README's
+/// configuration tables and packaging/server.json are generated from this table (scripts/generate-docs.sh).
+/// </summary>
+internal static class EnvironmentVariables
+{
+    private static readonly IReadOnlyList<string> LogLevels = ["trace", "debug", "info", "warn", "error", "off"];
+
+    public static readonly IReadOnlyList<EnvironmentVariable> All =
+    [
+        new(RaworcSettings.ApiUrlVariable, "Raworc API base URL, ending in /api/v0.")
+        {
+            Default = RaworcClientOptions.DefaultApiUrl.ToString(),
+            DefaultSource = $"the server of ~/.raworc/auth.yaml (with /api/v0 added), else {RaworcClientOptions.DefaultApiUrl}",
+        },
+        new(RaworcSettings.TokenVariable, "Bearer token (JWT, valid 24 h). Used first when set.")
+        {
+            DefaultSource = "the token of ~/.raworc/auth.yaml", Secret = true,
+        },
+        new(RaworcSettings.UsernameVariable, "Service account to log in as when there is no token; the server logs in on first need and again when the token expires."),
+        new(RaworcSettings.PasswordVariable, $"Password of {RaworcSettings.UsernameVariable}.") { Secret = true },
+        new(ServerConfiguration.DefaultSpaceVariable, "Space used when a tool's optional space argument is omitted.") { Default = "default" },
+        new(RaworcSettings.TimeoutVariable, "Seconds one API call may take, retries and back-off included.")
+        {
+            Default = new RaworcClientOptions().Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Format = VariableFormat.Number,
+        },
+        new(ServerConfiguration.LogLevelVariable, "trace, debug, info, warn, error or off; logs go to stderr only.") { Default = "info", Choices = LogLevels },
+        new(ServerConfiguration.LogFormatVariable, "text, or json for one JSON object per log line (for log collectors).")
+        {
+            Default = "text", Choices = ["text", "json"],
+        },
+        new(ServerConfiguration.ReadOnlyVariable, "true: offer only tools that change nothing.")
+        {
+            Default = "false", Format = VariableFormat.Boolean, Flag = "--read-only",
+        },
+        new(ServerConfiguration.ToolsetsVariable, "Offer only these tool sets (comma-separated).") { DefaultSource = "all", Flag = "--toolsets" },
+        new(ServerConfiguration.ToolsVariable, "Offer these tools by exact name (comma-separated).") { Flag = "--tools" },
+        new(ServerConfiguration.AllowDestructiveVariable, "true: also offer the tools that destroy data.")
+        {
+            Default = "false", Format = VariableFormat.Boolean, Flag = "--allow-destructive",
+        },
+        new(ServerConfiguration.AllowSecretValuesVariable, "true: show_values returns secret values without asking the user each time.")
+        {
+            Default = "false", Format = VariableFormat.Boolean, Flag = "--allow-secret-values",
+        },
+        new(HttpSettings.PortVariable, "Port to listen on.")
+        {
+            Default = HttpSettings.DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture), Flag = "--port", HttpMode = true,
+        },
+        new(HttpSettings.ListenHostVariable, "Address to listen on; 0.0.0.0 in a container.")
+        {
+            Default = HttpSettings.DefaultListenHost, Flag = "--listen-host", HttpMode = true,
+        },
+        new(HttpSettings.AllowedOriginsVariable, "Browser origins allowed to call, comma-separated (https://app.example.com).")
+        {
+            DefaultSource = "none (plus loopback origins when listening on loopback)", Flag = "--allowed-origins", HttpMode = true,
+        },
+        new(HttpSettings.SharedCredentialsVariable,
+            "true: requests without a bearer use this server's own credentials (env or auth.yaml); a personal server on your own machine only.")
+        {
+            Default = "false", Format = VariableFormat.Boolean, Flag = "--shared-credentials", HttpMode = true,
+        },
+        new(HttpSettings.DrainSecondsVariable, "On SIGTERM, how long in-flight calls may finish.")
+        {
+            Default = HttpSettings.DefaultDrainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), Flag = "--drain-seconds", HttpMode = true,
+        },
+        new(HttpSettings.RateLimitVariable, "Requests per second per caller (bursts of twice that); 0 turns it off.")
+        {
+            Default = HttpSettings.DefaultRateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), Flag = "--rate-limit", HttpMode = true,
+        },
+        new("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxy settings, honoured as usual.") { Conventional = true },
+    ];
+}
