@@ -13,9 +13,9 @@ public sealed class PromptTests
     {
         await using var host = await McpTestHost.StartAsync();
         var prompts = await host.Client.ListPromptsAsync();
-        var actual = new JsonArray(prompts.Select(p => JsonSerializer.SerializeToNode(p.ProtocolPrompt, ToolSnapshotTests.Pretty)).ToArray());
+        var actual = new JsonArray(prompts.Select(p => JsonSerializer.SerializeToNode(p.ProtocolPrompt, Snapshot.Pretty)).ToArray());
 
-        ToolSnapshotTests.AssertSnapshot("prompts-list.json", actual.ToJsonString(ToolSnapshotTests.Pretty) + "\n");
+        Snapshot.Assert("prompts-list.json", actual.ToJsonString(Snapshot.Pretty) + "\n");
         Assert.Equal(["diagnose_agent", "deploy_agent_from_repo", "fleet_status", "summarize_session"], prompts.Select(p => p.Name));
         Assert.Empty(host.Requests);
     }

@@ -25,9 +25,9 @@ public sealed class ResourceTests
     {
         await using var host = await StartAsync();
         var templates = await host.Client.ListResourceTemplatesAsync();
-        var actual = new JsonArray(templates.Select(t => JsonSerializer.SerializeToNode(t.ProtocolResourceTemplate, ToolSnapshotTests.Pretty)).ToArray());
+        var actual = new JsonArray(templates.Select(t => JsonSerializer.SerializeToNode(t.ProtocolResourceTemplate, Snapshot.Pretty)).ToArray());
 
-        ToolSnapshotTests.AssertSnapshot("resources-templates-list.json", actual.ToJsonString(ToolSnapshotTests.Pretty) + "\n");
+        Snapshot.Assert("resources-templates-list.json", actual.ToJsonString(Snapshot.Pretty) + "\n");
         Assert.Equal(
             ["raworc://spaces/{space}", "raworc://spaces/{space}/agents/{agent}", "raworc://spaces/{space}/builds/latest",
              "raworc://sessions/{session_id}", "raworc://sessions/{session_id}/transcript"],

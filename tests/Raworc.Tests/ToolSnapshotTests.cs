@@ -1,23 +1,16 @@
-using System.Runtime.CompilerServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
 
 namespace Raworc.Tests;
 
 /// <summary>
-/// What the model sees of every tool (name, title, description, input schema, annotations) is committed under
-/// Snapshots/, so any change to it is a reviewed diff. Set UPDATE_SNAPSHOTS=true to rewrite the files.
+/// What the model sees of every tool (name, title, description, input schema, annotations) is committed as one file
+/// per tool under Snapshots/tools/, and the names each mode combination offers as one list per mode under
+/// Snapshots/modes/, so a change to one tool is a one-file diff. scripts/generate-docs.sh rewrites them.
 /// </summary>
 public sealed class ToolSnapshotTests
 {
-    // The wire format of the SDK (nulls omitted), indented for reviewable diffs.
-    internal static readonly JsonSerializerOptions Pretty = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>Each mode combination a user can configure, with the production defaults underneath.</summary>
     public static TheoryData<string, string, string, string, string> Modes => new()
     {
@@ -31,9 +24,7 @@ public sealed class ToolSnapshotTests
         { "toolsets-secrets+tools-whoami", "", "", "secrets", "whoami" },
     };
 
-    [Theory]
-    [MemberData(nameof(Modes))]
-    public async Task Tools_list_matches_the_committed_snapshot(string name, string readOnly, string allowDestructive, string toolsets, string tools)
+    private static async Task<List<Tool>> ListAsync(string readOnly, string allowDestructive, string toolsets, string tools)
     {
         await using var host = await McpTestHost.StartAsync(new Dictionary<string, string?>
         {
@@ -43,10 +34,38 @@ public sealed class ToolSnapshotTests
             ["RAWORC_TOOLSETS"] = toolsets,
             ["RAWORC_TOOLS"] = tools,
         });
-        var listed = await host.Client.ListToolsAsync();
-        var actual = new JsonArray(listed.Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, Pretty)).ToArray());
+        return [.. (await host.Client.ListToolsAsync()).Select(t => t.ProtocolTool)];
+    }
 
-        AssertSnapshot($"tools-list.{name}.json", actual.ToJsonString(Pretty) + "\n");
+    private static string Json(Tool tool) => JsonSerializer.Serialize(tool, Snapshot.Pretty) + "\n";
+
+    [Fact]
+    public async Task Every_tool_matches_its_snapshot_and_every_snapshot_a_tool()
+    {
+        var tools = await ListAsync("", "true", "", "");
+        foreach (var tool in tools) Snapshot.Assert($"tools/{tool.Name}.json", Json(tool));
+
+        var folder = Snapshot.PathOf("tools");
+        var unexpected = Directory.GetFiles(folder, "*.json").Select(Path.GetFileNameWithoutExtension).Except(tools.Select(t => t.Name)).ToList();
+        if (Snapshot.Updating)
+            foreach (var name in unexpected) File.Delete(Path.Combine(folder, name + ".json"));
+        else
+            Assert.True(unexpected.Count == 0, $"Snapshots of tools that do not exist: {string.Join(", ", unexpected)}. Run scripts/generate-docs.sh.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Each_mode_lists_the_committed_tools_exactly_as_snapshotted(string name, string readOnly, string allowDestructive, string toolsets, string tools)
+    {
+        var listed = await ListAsync(readOnly, allowDestructive, toolsets, tools);
+
+        Snapshot.Assert($"modes/{name}.txt", string.Concat(listed.Select(t => t.Name + "\n")));
+        // A mode chooses tools; it never changes one.
+        foreach (var tool in listed)
+        {
+            string path = Snapshot.PathOf($"tools/{tool.Name}.json");
+            if (File.Exists(path)) Assert.Equal(File.ReadAllText(path), Json(tool));
+        }
     }
 
     [Fact]
@@ -76,24 +95,6 @@ public sealed class ToolSnapshotTests
                     $"{tool.Name}.{property.Name} has no description");
             foreach (var combinator in new[] { "anyOf", "oneOf", "allOf" })
                 Assert.False(schema.TryGetProperty(combinator, out _), $"{tool.Name} uses a top-level {combinator}");
-        }
-    }
-
-    internal static void AssertSnapshot(string name, string actual, [CallerFilePath] string testFile = "")
-    {
-        string path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name);
-        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") is "true" or "1")
-        {
-            File.WriteAllText(path, actual);
-            return;
-        }
-        Assert.True(File.Exists(path), $"{path} is missing: run the tests once with UPDATE_SNAPSHOTS=true and commit it.");
-        string expected = File.ReadAllText(path);
-        if (expected != actual)
-        {
-            string diffFile = path + ".actual";
-            File.WriteAllText(diffFile, actual);
-            Assert.Fail($"What the model sees changed. Review `diff {path} {diffFile}`; if intended, rerun with UPDATE_SNAPSHOTS=true and commit the snapshot.");
         }
     }
 }
