@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ModelContextProtocol.Protocol;
 
 namespace Raworc.Mcp.Tools;
@@ -28,18 +29,37 @@ internal static class ToolCatalog
         return [.. toolsets.SelectMany(set => set.Define().Select(tool => new CatalogEntry(set.Name, tool, tool.ToProtocolTool())))];
     }
 
-    /// <summary>Checks the arguments against the tool's schema, then runs it.</summary>
+    /// <summary>Renames older argument names to the current ones, checks the arguments against the tool's schema, then runs it.</summary>
     public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
     {
-        var result = await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
+        var (resolved, conflicts) = ResolveAliases(entry.Definition, call.Arguments);
+        call = call.WithArguments(resolved);
+        var result = conflicts.Count > 0
+            ? ToolResults.InvalidArguments(entry.Name, conflicts)
+            : await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
         return result.IsError == true ? Redact(result, entry.Definition, call) : result;
+    }
+
+    private static (Dictionary<string, JsonElement> Resolved, List<string> Conflicts) ResolveAliases(
+        ToolDefinition definition, IEnumerable<KeyValuePair<string, JsonElement>> arguments)
+    {
+        var resolved = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var conflicts = new List<string>();
+        foreach (var (name, value) in arguments)
+        {
+            string current = definition.Arguments.FirstOrDefault(a => a.Aliases.Contains(name))?.Name ?? name;
+            if (!resolved.TryAdd(current, value))
+                conflicts.Add($"'{name}' is another name for '{current}'; give only '{current}'");
+        }
+        return (resolved, conflicts);
     }
 
     /// <summary>An API error text may quote the request: a password or secret value given in this call is masked.</summary>
     private static CallToolResult Redact(CallToolResult result, ToolDefinition definition, ToolCall call)
     {
-        var secrets = definition.Arguments.Where(a => a.Sensitive).Select(a => call.OptionalString(a.Name))
-            .Where(v => v is { Length: >= 3 }).Cast<string>().ToList();
+        var sensitive = definition.Arguments.Where(a => a.Sensitive).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var secrets = call.Arguments.Where(a => sensitive.Contains(a.Key) && a.Value.ValueKind == JsonValueKind.String)
+            .Select(a => a.Value.GetString()!).Where(v => v.Length >= 3).ToList();
         if (secrets.Count == 0) return result;
         foreach (var block in result.Content.OfType<TextContentBlock>())
             foreach (var secret in secrets)
@@ -49,9 +69,10 @@ internal static class ToolCatalog
 
     private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call)
     {
-        var arguments = call.Request.Params?.Arguments?.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
+        var arguments = call.Arguments.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
         var problems = ArgumentValidator.Validate(entry.ProtocolTool.InputSchema, arguments);
         problems.AddRange(ArgumentValidator.CheckLengths(entry.Definition.Arguments, arguments));
+        if (problems.Count == 0) problems.AddRange(entry.Definition.Refusals.Select(check => check(call)).OfType<string>());
         return problems.Count > 0
             ? Task.FromResult(ToolResults.InvalidArguments(entry.Name, problems))
             : entry.Definition.Handler(call);
