@@ -86,6 +86,7 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
             .Required("session_id", Text, null)
             .Optional("state", Text, "Default idle.", WaitStates)
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+            .Ignores("space")
             .Handles(WaitForSessionAsync);
     }
 
