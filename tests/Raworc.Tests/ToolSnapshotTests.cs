@@ -50,6 +50,18 @@ public sealed class ToolSnapshotTests
     }
 
     [Fact]
+    public async Task The_default_tools_list_stays_within_18_000_characters()
+    {
+        // What a model pays in every conversation: the tools/list result as the benchmark measures it (compact JSON).
+        await using var host = await McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_ALLOW_DESTRUCTIVE"] = "" });
+        var tools = (await host.Client.ListToolsAsync()).Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, Pretty)).ToArray();
+        string compact = new JsonObject { ["tools"] = new JsonArray(tools) }.ToJsonString(new JsonSerializerOptions(Pretty) { WriteIndented = false });
+
+        Assert.Equal(49, tools.Length);
+        Assert.InRange(compact.Length, 1, 18_000);
+    }
+
+    [Fact]
     public async Task Every_tool_is_described_and_titled()
     {
         await using var host = await McpTestHost.StartAsync();

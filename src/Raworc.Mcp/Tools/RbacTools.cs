@@ -33,7 +33,7 @@ internal sealed class RbacTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Confirm(() => Api.DeleteRoleAsync(c.String("name"), c.Cancellation), $"Deleted role '{c.String("name")}' and its bindings."));
 
         yield return Tool("list_role_bindings", "List role bindings", ToolEffect.Read,
-                "List role bindings: who has which role, globally or per space.")
+                "List role bindings: who has which role, and where.")
             .Handles(c => Results.Json(() => Api.ListRoleBindingsAsync(c.Cancellation)));
 
         yield return Tool("create_role_binding", "Create role binding", ToolEffect.Create,

@@ -29,7 +29,7 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
             });
 
         yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space; the value is never returned.")
-            .Required("name", Text, "e.g. ANTHROPIC_API_KEY.").Alias("key_name", "key")
+            .Required("name", Text, null).Alias("key_name", "key")
             .Required("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
             .Optional("space", Text, SpaceArgument)
             .Optional("description", Text, null)

@@ -69,7 +69,7 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
             .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("resume_session", "Resume session", ToolEffect.Update,
-                "Restore a closed session (the API has no resume); it becomes idle.")
+                "Restore a closed session (the API has no resume).")
             .Required("session_id", Text, null)
             .Ignores("space")
             .Handles(c => Results.Json(() => Api.RestoreSessionAsync(c.String("session_id"), c.Cancellation)));
