@@ -48,15 +48,16 @@ public sealed class ServerQuirkTests
     }
 
     [Fact]
-    public async Task A_failed_message_to_a_session_says_to_restore_a_closed_one_first()
+    public async Task A_failed_message_says_how_to_reopen_a_session_that_was_closed()
     {
         await using var host = await StartAsync();
-        host.Respond(500, """{"error":{"code":"DATABASE_ERROR","message":"Database operation failed"}}""");
+        host.Respond(500, """{"error":{"code":"INTERNAL_ERROR","message":"An internal error occurred"}}""");
 
         var result = await host.CallAsync("send_message", $$"""{"session_id":"{{SessionId}}","content":"hi"}""");
 
         Assert.True(result.IsError);
-        Assert.Contains("if the session is closed, restore_session it first and send again", Text(result));
+        Assert.Contains("if the session was closed: Raworc 0.3.0 does not reopen it for a message", Text(result));
+        Assert.Contains("call close_session, then restore_session, then send again", Text(result));
         Assert.Single(host.Requests);
     }
 

@@ -49,7 +49,7 @@ internal static class ErrorHints
             (500, _) when e.Operation.StartsWith("DELETE spaces/", StringComparison.Ordinal) && !e.Operation.Contains("/secrets/") && !e.Operation.Contains("/agents/") =>
                 "a space that has (or had) sessions cannot be deleted, even after they were terminated; deactivate it with update_space (active false) instead.",
             (>= 500, _) when e.Operation.StartsWith("POST sessions/", StringComparison.Ordinal) && e.Operation.EndsWith("/messages", StringComparison.Ordinal) =>
-                "if the session is closed, restore_session it first and send again (on Raworc 0.3.0 a message does not reopen a closed session); get_session shows its state.",
+                "if the session was closed: Raworc 0.3.0 does not reopen it for a message, and leaves it marked idle with its container stopped; call close_session, then restore_session, then send again. Otherwise retry later.",
             (>= 500, _) => "a server-side failure; retry later, and if it persists report it to the Raworc operators.",
             _ => null,
         };
