@@ -79,12 +79,14 @@ public sealed class ArgumentVocabularyTests
         }
     }
 
-    [Fact]
-    public async Task An_argument_given_under_both_names_is_refused()
+    [Theory]
+    [InlineData("""{"name":"a","agent_name":"b"}""")]
+    [InlineData("""{"agent_name":"b","name":"a"}""")]
+    public async Task An_argument_given_under_both_names_is_refused(string arguments)
     {
         await using var host = await StartAsync();
 
-        var result = await host.CallAsync("get_agent", """{"name":"a","agent_name":"b"}""");
+        var result = await host.CallAsync("get_agent", arguments);
 
         Assert.True(result.IsError);
         Assert.Equal("Invalid arguments for get_agent: 'agent_name' is another name for 'name'; give only 'name'.", Text(result));

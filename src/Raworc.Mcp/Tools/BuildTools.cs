@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
@@ -35,8 +34,8 @@ internal sealed class BuildTools(ToolContext context) : ToolSet(context)
                 "Wait, with progress, for a build (default: the latest) to complete or fail; returns it.")
             .Optional("build_id", Text, "Omit for the latest build.")
             .Optional("space", Text, SpaceArgument)
-            .Refuses(c => LatestAsId(c, "wait_for_build without build_id"))
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+            .Refuses(c => LatestAsId(c, "wait_for_build without build_id"))
             .Handles(WaitForBuildAsync);
     }
 

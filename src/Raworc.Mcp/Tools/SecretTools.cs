@@ -7,7 +7,6 @@ namespace Raworc.Mcp.Tools;
 /// <summary>Space secrets, passed to sessions as environment (ANTHROPIC_API_KEY is required to run sessions).</summary>
 internal sealed class SecretTools(ToolContext context) : ToolSet(context)
 {
-
     /// <summary>Raworc 0.3.0 stores values in a MySQL TEXT column.</summary>
     private const int MaxValueBytes = 65_535;
     private const string ShowValuesArgument = "Include values; needs the user's consent.";

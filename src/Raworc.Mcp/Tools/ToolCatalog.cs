@@ -44,12 +44,13 @@ internal static class ToolCatalog
         ToolDefinition definition, IEnumerable<KeyValuePair<string, JsonElement>> arguments)
     {
         var resolved = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var givenAs = new Dictionary<string, string>(StringComparer.Ordinal);
         var conflicts = new List<string>();
         foreach (var (name, value) in arguments)
         {
             string current = definition.Arguments.FirstOrDefault(a => a.Aliases.Contains(name))?.Name ?? name;
-            if (!resolved.TryAdd(current, value))
-                conflicts.Add($"'{name}' is another name for '{current}'; give only '{current}'");
+            if (resolved.TryAdd(current, value)) givenAs[current] = name;
+            else conflicts.Add($"'{(name == current ? givenAs[current] : name)}' is another name for '{current}'; give only '{current}'");
         }
         return (resolved, conflicts);
     }
