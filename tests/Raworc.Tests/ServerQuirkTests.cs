@@ -62,6 +62,18 @@ public sealed class ServerQuirkTests
     }
 
     [Fact]
+    public async Task A_failed_account_creation_says_that_Raworc_0_3_0_cannot_create_accounts()
+    {
+        await using var host = await StartAsync();
+        host.Respond(500, """{"error":{"code":"DATABASE_ERROR","message":"Database operation failed"}}""");
+
+        var result = await host.CallAsync("create_service_account", """{"name":"bot","password":"pw-1"}""");
+
+        Assert.True(result.IsError);
+        Assert.Contains("Raworc 0.3.0 cannot create service accounts (its insert names a column the table lacks)", Text(result));
+    }
+
+    [Fact]
     public async Task Update_service_account_refuses_a_space_with_the_reason()
     {
         await using var host = await StartAsync();

@@ -45,6 +45,8 @@ internal static class ErrorHints
             (409, _) => "it already exists: use the matching get_ or update_ tool, or pick another name.",
             (422, _) or (415, _) or (400, RaworcApiException.Codes.Http) => "the API rejected the request as malformed; check the arguments against the tool's schema.",
             (429, _) => "the API is rate limiting; wait a little before calling again.",
+            (500, "DATABASE_ERROR") when e.Operation == "POST service-accounts" =>
+                "Raworc 0.3.0 cannot create service accounts (its insert names a column the table lacks); names must also match [A-Za-z0-9_.-]+. A server upgrade or an administrator with database access can create the account.",
             (500, "DATABASE_ERROR") when e.Operation.StartsWith("POST role-bindings", StringComparison.Ordinal) => "the role may not exist (list_roles) or the binding may exist already (list_role_bindings): the API reports both as a database error.",
             (500, _) when e.Operation.StartsWith("DELETE spaces/", StringComparison.Ordinal) && !e.Operation.Contains("/secrets/") && !e.Operation.Contains("/agents/") =>
                 "a space that has (or had) sessions cannot be deleted, even after they were terminated; deactivate it with update_space (active false) instead.",
