@@ -25,6 +25,8 @@ public sealed class ArgumentVocabularyTests
             """{"name":"api-user","current_password":"old-password","new_password":"new-secure-password"}""" },
         { "create_role", """{"id":"developer","description":"Developer role","rules":[{"api_groups":[""],"resources":["sessions"],"verbs":["get"]}]}""",
             """{"name":"developer","description":"Developer role","rules":[{"api_groups":[""],"resources":["sessions"],"verbs":["get"]}]}""" },
+        { "create_role", """{"id":"developer","rules":[{"apiGroups":[""],"resources":["sessions","messages"],"verbs":["get","list","create"],"resourceNames":["a"]}]}""",
+            """{"name":"developer","rules":[{"api_groups":[""],"resources":["sessions","messages"],"verbs":["get","list","create"],"resource_names":["a"]}]}""" },
         { "get_role", """{"id":"developer"}""", """{"name":"developer"}""" },
         { "delete_role", """{"id":"developer"}""", """{"name":"developer"}""" },
         { "create_role_binding", """{"subject":"api-user","role_ref":"developer","space":"staging"}""",

@@ -210,8 +210,8 @@ public sealed class HostileInputTests(SharedHost shared) : IClassFixture<SharedH
         { "create_role", """{"id":"r","rules":[{"api_groups":"api","resources":["*"],"verbs":["*"]}]}""", "argument 'rules[0].api_groups' must be an array of strings, not a string" },
         { "create_role", """{"id":"r","rules":[{"api_groups":["api",1],"resources":["*"],"verbs":["*"]}]}""", "argument 'rules[0].api_groups[1]' must be a string, not the number 1" },
         { "create_role", """{"id":"r","rules":[{"api_groups":["api"],"resources":["*"]}]}""", "missing required argument 'rules[0].verbs' (array of strings)" },
-        { "create_role", """{"id":"r","rules":[{"apiGroups":["api"],"resources":["*"],"verbs":["*"]}]}""", "unknown argument 'rules[0].apiGroups' (did you mean 'api_groups'?)" },
-        { "create_role", """{"id":"r","rules":[{"api_groups":["api"],"resources":["*"],"verbs":["*"]},{"api_groups":["api"],"resources":["*"],"verbs":["*"],"resourceNames":["x"]}]}""", "unknown argument 'rules[1].resourceNames' (did you mean 'resource_names'?)" },
+        { "create_role", """{"name":"r","rules":[{"Api_Groups":["api"],"resources":["*"],"verbs":["*"]}]}""", "unknown argument 'rules[0].Api_Groups' (did you mean 'api_groups'?)" },
+        { "create_role", """{"name":"r","rules":[{"api_groups":["api"],"resources":["*"],"verbs":["*"]},{"api_groups":["api"],"resources":["*"],"verbs":["*"],"Resource_Names":["x"]}]}""", "unknown argument 'rules[1].Resource_Names' (did you mean 'resource_names'?)" },
         { "create_role", """{"id":"r","rules":[{"api_groups":["api"],"resources":["*"],"verbs":["*"],"nonsense":1}]}""", "unknown argument 'rules[0].nonsense' (expected: api_groups, resources, verbs, resource_names)" },
     };
 
@@ -226,10 +226,10 @@ public sealed class HostileInputTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task Several_problems_are_all_reported_at_once()
     {
-        string text = await RefusedAsync("create_role", """{"rules":[{"apiGroups":["api"],"resources":"*","verbs":["*"]}],"descripton":"x"}""");
+        string text = await RefusedAsync("create_role", """{"rules":[{"Api_Groups":["api"],"resources":"*","verbs":["*"]}],"descripton":"x"}""");
         Assert.Contains("unknown argument 'descripton'", text);
         Assert.Contains("missing required argument 'name'", text);
-        Assert.Contains("unknown argument 'rules[0].apiGroups' (did you mean 'api_groups'?)", text);
+        Assert.Contains("unknown argument 'rules[0].Api_Groups' (did you mean 'api_groups'?)", text);
         Assert.Contains("missing required argument 'rules[0].api_groups'", text);
         Assert.Contains("argument 'rules[0].resources' must be an array of strings, not a string", text);
     }

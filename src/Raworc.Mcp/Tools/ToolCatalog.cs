@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 
 namespace Raworc.Mcp.Tools;
@@ -46,13 +47,31 @@ internal static class ToolCatalog
         var resolved = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var givenAs = new Dictionary<string, string>(StringComparer.Ordinal);
         var conflicts = new List<string>();
-        foreach (var (name, value) in arguments)
+        foreach (var (name, given) in arguments)
         {
             string current = definition.Arguments.FirstOrDefault(a => a.Aliases.Contains(name))?.Name ?? name;
+            var value = definition.Arguments.Any(a => a.Name == current && a.Type == ArgumentType.RoleRules) ? RenameRuleFields(given) : given;
             if (resolved.TryAdd(current, value)) givenAs[current] = name;
             else conflicts.Add($"'{(name == current ? givenAs[current] : name)}' is another name for '{current}'; give only '{current}'");
         }
         return (resolved, conflicts);
+    }
+
+    private static readonly (string Earlier, string Current)[] EarlierRuleFields = [("apiGroups", "api_groups"), ("resourceNames", "resource_names")];
+
+    /// <summary>Rules written with the earlier camelCase field names (apiGroups, resourceNames) get the API's names.</summary>
+    private static JsonElement RenameRuleFields(JsonElement rules)
+    {
+        if (rules.ValueKind != JsonValueKind.Array) return rules; // the schema check reports it
+        var array = JsonNode.Parse(rules.GetRawText())!.AsArray();
+        foreach (var rule in array.OfType<JsonObject>())
+            foreach (var (earlier, current) in EarlierRuleFields)
+                if (!rule.ContainsKey(current) && rule.TryGetPropertyValue(earlier, out var value))
+                {
+                    rule.Remove(earlier);
+                    rule[current] = value;
+                }
+        return JsonSerializer.SerializeToElement(array, ToolJsonContext.Default.JsonNode);
     }
 
     /// <summary>An API error text may quote the request: a password or secret value given in this call is masked.</summary>
