@@ -10,9 +10,6 @@ public sealed record CreateBuildRequest(bool? ForceRebuild = null);
 
 public sealed partial class RaworcClient
 {
-    /// <summary>Build statuses the API reports.</summary>
-    public static readonly IReadOnlyList<string> BuildStatuses = ["pending", "building", "completed", "failed"];
-
     public async Task<Build> CreateBuildAsync(string space, CreateBuildRequest request, CancellationToken ct = default) =>
         await SendAsync(HttpMethod.Post, $"spaces/{Segment(space, "space name")}/build", request, RaworcJsonContext.Default.CreateBuildRequest,
             RaworcJsonContext.Default.Build, ct).ConfigureAwait(false);

@@ -4,11 +4,6 @@ using Raworc.Mcp.Tools;
 
 namespace Raworc.Mcp;
 
-internal enum CommandKind { Serve, Help, Version, Manifest, Doctor, HealthCheck }
-
-/// <summary>How MCP reaches the server: a client's child process on stdin/stdout, or Streamable HTTP for a team.</summary>
-internal enum TransportKind { Stdio, Http }
-
 /// <summary>
 /// The command line: <c>raworc-mcp [http] [--help | --version | --manifest | doctor | healthcheck] [flags]</c>. Flags
 /// override their environment variables; everything else is configured by environment.

@@ -1,8 +1,5 @@
 namespace Raworc.Mcp;
 
-/// <summary>The kind of value a variable holds, as the MCP Registry's server.json names it.</summary>
-internal enum VariableFormat { String, Number, Boolean }
-
 /// <summary>
 /// One environment variable the server reads: what <c>--help</c> prints, and what the README's tables and the MCP
 /// Registry entry (packaging/server.json) are generated from.

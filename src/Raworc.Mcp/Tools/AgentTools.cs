@@ -18,14 +18,14 @@ internal sealed class AgentTools(ToolContext context) : ToolProvider(context)
     {
         yield return Tool("list_agents", "List agents", ToolEffect.Read,
                 "List a space's agents: repository, branch, status.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Json(() => Api.ListAgentsAsync(Space(c), c.Cancellation)));
 
         yield return Tool("create_agent", "Create agent", ToolEffect.Create,
                 "Add an agent from a Git repository to a space; create_build packs it into sessions.", openWorld: true)
             .Required("name", Text, null)
             .Required("source_repo", Text, "e.g. Raworc/raworc-agent-python-demo.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("description", Text, null)
             .Optional("purpose", Text, null)
             .Optional("source_branch", Text, "Default main.")
@@ -35,31 +35,26 @@ internal sealed class AgentTools(ToolContext context) : ToolProvider(context)
 
         yield return Tool("get_agent", "Get agent", ToolEffect.Read, "Get one agent of a space.")
             .Required("name", Text, null).Alias("agent_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Refuses(c => Running(c, "list_agents shows it; list_running_agents lists the agents that run"))
             .Handles(c => Results.Json(() => Api.GetAgentAsync(Space(c), c.String("name"), c.Cancellation)));
 
         yield return Tool("update_agent", "Update agent", ToolEffect.Update,
                 "Change an agent's description, purpose, repository or branch; rebuild to apply code.")
             .Required("name", Text, null).Alias("agent_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("description", Text, null)
             .Optional("purpose", Text, null)
             .Optional("source_repo", Text, null)
             .Optional("source_branch", Text, null)
             .Refuses(c => Running(c))
-            .Handles(c =>
-            {
-                var request = new UpdateAgentRequest(c.OptionalString("description"), c.OptionalString("purpose"),
-                    c.OptionalString("source_repo"), c.OptionalString("source_branch"));
-                return request is { Description: null, Purpose: null, SourceRepo: null, SourceBranch: null }
-                    ? Task.FromResult(ToolResults.InvalidArguments("update_agent", ["give at least one of description, purpose, source_repo, source_branch"]))
-                    : Results.Json(() => Api.UpdateAgentAsync(Space(c), c.String("name"), request, c.Cancellation));
-            });
+            .AtLeastOneOf("description", "purpose", "source_repo", "source_branch")
+            .Handles(c => Results.Json(() => Api.UpdateAgentAsync(Space(c), c.String("name"), new UpdateAgentRequest(c.OptionalString("description"),
+                c.OptionalString("purpose"), c.OptionalString("source_repo"), c.OptionalString("source_branch")), c.Cancellation)));
 
         yield return Tool("delete_agent", "Delete agent", ToolEffect.Delete, "Permanently remove an agent from a space.")
             .Required("name", Text, null).Alias("agent_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Refuses(c => Running(c))
             .Handles(c => Results.Confirm(() => Api.DeleteAgentAsync(Space(c), c.String("name"), c.Cancellation),
                 $"Deleted agent '{c.String("name")}' from space '{Space(c)}'."));
@@ -67,22 +62,22 @@ internal sealed class AgentTools(ToolContext context) : ToolProvider(context)
         yield return Tool("update_agent_status", "Set agent status", ToolEffect.Update, "Overwrite an agent's status.")
             .Required("name", Text, null).Alias("agent_name")
             .Required("status", Text, null, RaworcClient.AgentStatuses)
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Json(() => Api.UpdateAgentStatusAsync(Space(c), c.String("name"), c.String("status"), c.Cancellation)));
 
         yield return Tool("deploy_agent", "Deploy agent", ToolEffect.Update,
                 "Set an agent's status to building; only create_build puts code into sessions.")
             .Required("name", Text, null).Alias("agent_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Json(() => Api.DeployAgentAsync(Space(c), c.String("name"), c.Cancellation)));
 
         yield return Tool("stop_agent", "Stop agent", ToolEffect.Update, "Stop an agent (status stopped).")
             .Required("name", Text, null).Alias("agent_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Json(() => Api.StopAgentAsync(Space(c), c.String("name"), c.Cancellation)));
 
         yield return Tool("list_running_agents", "List running agents", ToolEffect.Read, "List a space's agents whose status is running.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Json(() => Api.ListRunningAgentsAsync(Space(c), c.Cancellation)));
 
         yield return Tool("get_agent_logs", "Get agent logs", ToolEffect.Read,

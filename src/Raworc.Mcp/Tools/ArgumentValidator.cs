@@ -4,27 +4,35 @@ using System.Text.Json;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>
-/// Checks a call's arguments against the tool's own input schema before anything is bound or sent, so a missing,
-/// unknown or wrongly typed argument is reported by name (the SDK's binder would only say "An error occurred").
-/// Covers the schema keywords our tools use: type, properties, required, enum, items, minimum, maximum.
+/// Checks a call's arguments against the tool's declared <see cref="ToolArgument"/>s before anything is bound or
+/// sent, so a missing, unknown, wrongly typed or too long argument is reported by name (the SDK's binder would only
+/// say "An error occurred"). The declarations are what the input schema is written from, so both agree.
 /// </summary>
 internal static class ArgumentValidator
 {
-    public static List<string> Validate(JsonElement schema, IEnumerable<KeyValuePair<string, JsonElement>>? arguments)
+    /// <summary>Every problem with <paramref name="arguments"/>: unknown names, wrong types and values, missing required ones, then lengths.</summary>
+    public static List<string> Validate(IReadOnlyList<ToolArgument> declared, IReadOnlyList<KeyValuePair<string, JsonElement>> arguments)
     {
         var problems = new List<string>();
-        var given = arguments?.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal) ?? [];
-        CheckObject(schema, given, "", problems);
+        foreach (var (name, value) in arguments)
+        {
+            if (declared.FirstOrDefault(a => a.Name == name) is not { } argument)
+                problems.Add(UnknownArgument(name, name, declared.Select(a => a.Name).ToList()));
+            else if (value.ValueKind != JsonValueKind.Null)
+                CheckValue(argument, value, problems);
+        }
+        foreach (var argument in declared.Where(a => a.Required && !arguments.Any(g => g.Key == a.Name && g.Value.ValueKind != JsonValueKind.Null)))
+            problems.Add($"missing required argument '{argument.Name}' ({TypeName(argument.Type)})");
+        problems.AddRange(CheckLengths(declared, arguments));
         return problems;
     }
 
     /// <summary>Values longer than their argument's <see cref="ToolArgument.MaxLength"/>, reported with the limit.</summary>
-    public static IEnumerable<string> CheckLengths(IReadOnlyList<ToolArgument> definitions, IEnumerable<KeyValuePair<string, JsonElement>>? arguments)
+    private static IEnumerable<string> CheckLengths(IReadOnlyList<ToolArgument> declared, IReadOnlyList<KeyValuePair<string, JsonElement>> arguments)
     {
-        if (arguments is null) yield break;
         foreach (var (name, value) in arguments)
         {
-            if (definitions.FirstOrDefault(d => d.Name == name) is not { } definition) continue;
+            if (declared.FirstOrDefault(d => d.Name == name) is not { } definition) continue;
             long length = value.ValueKind == JsonValueKind.String ? value.GetString()!.Length : value.GetRawText().Length;
             if (length > definition.MaxLength)
                 yield return $"argument '{name}' is {length:N0} {(value.ValueKind == JsonValueKind.String ? "characters" : "bytes of JSON")} long; the limit is {definition.MaxLength:N0}";
@@ -34,106 +42,85 @@ internal static class ArgumentValidator
         }
     }
 
-    private static void CheckObject(JsonElement schema, Dictionary<string, JsonElement> given, string path, List<string> problems)
+    private static void CheckValue(ToolArgument argument, JsonElement value, List<string> problems)
     {
-        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
-            return; // a free-form object (metadata, settings)
-
-        foreach (var (name, value) in given)
+        string name = argument.Name;
+        bool matches = argument.Type switch
         {
-            if (!properties.TryGetProperty(name, out var propertySchema))
-            {
-                problems.Add(UnknownArgument(path + name, name, properties));
-                continue;
-            }
-            if (value.ValueKind != JsonValueKind.Null)
-                CheckValue(propertySchema, value, path + name, problems);
+            ArgumentType.Text => value.ValueKind == JsonValueKind.String,
+            // Every integer argument binds to a 32-bit int.
+            ArgumentType.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
+            ArgumentType.Flag => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            ArgumentType.AnyObject => value.ValueKind == JsonValueKind.Object,
+            ArgumentType.RoleRules => value.ValueKind == JsonValueKind.Array,
+            _ => throw new ArgumentOutOfRangeException(nameof(argument)),
+        };
+        if (!matches)
+            problems.Add($"argument '{name}' must be {Article(TypeName(argument.Type))}, not {Describe(value)}");
+        else if (argument.AllowedValues is { } allowed && !allowed.Contains(value.GetString()!, StringComparer.Ordinal))
+            problems.Add($"argument '{name}' must be one of {string.Join(", ", allowed.Select(v => $"\"{v}\""))}, not {Describe(value)}");
+        else if (argument.Type == ArgumentType.Integer)
+        {
+            int number = value.GetInt32();
+            if (number < argument.Minimum) problems.Add($"argument '{name}' must be at least {argument.Minimum}, not {value.GetRawText()}");
+            if (number > argument.Maximum) problems.Add($"argument '{name}' must be at most {argument.Maximum}, not {value.GetRawText()}");
         }
-
-        if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+        else if (argument.Type == ArgumentType.RoleRules)
         {
-            foreach (var item in required.EnumerateArray())
+            int i = 0;
+            foreach (var rule in value.EnumerateArray()) CheckRoleRule(rule, $"{name}[{i++}]", problems);
+        }
+    }
+
+    /// <summary>One RBAC rule: an object whose fields are arrays of strings.</summary>
+    private static void CheckRoleRule(JsonElement rule, string path, List<string> problems)
+    {
+        if (rule.ValueKind == JsonValueKind.Null)
+        {
+            problems.Add($"argument '{path}' must not be null");
+            return;
+        }
+        if (rule.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add($"argument '{path}' must be an object, not {Describe(rule)}");
+            return;
+        }
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var member in rule.EnumerateObject()) fields[member.Name] = member.Value;
+        foreach (var (field, value) in fields)
+        {
+            string fieldPath = $"{path}.{field}";
+            if (!ToolArgument.RoleRuleFields.Contains(field))
+                problems.Add(UnknownArgument(fieldPath, field, ToolArgument.RoleRuleFields));
+            else if (value.ValueKind == JsonValueKind.Null)
+                continue;
+            else if (value.ValueKind != JsonValueKind.Array)
+                problems.Add($"argument '{fieldPath}' must be an array of strings, not {Describe(value)}");
+            else
             {
-                string name = item.GetString()!;
-                if (!given.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+                int i = 0;
+                foreach (var item in value.EnumerateArray())
                 {
-                    string type = properties.TryGetProperty(name, out var s) ? TypeName(s) : "value";
-                    problems.Add($"missing required argument '{path}{name}' ({type})");
+                    string itemPath = $"{fieldPath}[{i++}]";
+                    if (item.ValueKind == JsonValueKind.Null) problems.Add($"argument '{itemPath}' must not be null");
+                    else if (item.ValueKind != JsonValueKind.String) problems.Add($"argument '{itemPath}' must be a string, not {Describe(item)}");
                 }
             }
         }
+        foreach (var field in ToolArgument.RequiredRoleRuleFields)
+            if (!fields.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
+                problems.Add($"missing required argument '{path}.{field}' (array of strings)");
     }
 
-    private static void CheckValue(JsonElement schema, JsonElement value, string path, List<string> problems)
+    private static string TypeName(ArgumentType type) => type switch
     {
-        if (!MatchesType(schema, value))
-        {
-            problems.Add($"argument '{path}' must be {Article(TypeName(schema))}, not {Describe(value)}");
-            return;
-        }
-
-        if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array &&
-            !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
-        {
-            problems.Add($"argument '{path}' must be one of {string.Join(", ", allowed.EnumerateArray().Where(a => a.ValueKind != JsonValueKind.Null).Select(a => a.GetRawText()))}, not {Describe(value)}");
-            return;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number)
-        {
-            if (schema.TryGetProperty("minimum", out var min) && value.GetDouble() < min.GetDouble())
-                problems.Add($"argument '{path}' must be at least {min.GetRawText()}, not {value.GetRawText()}");
-            if (schema.TryGetProperty("maximum", out var max) && value.GetDouble() > max.GetDouble())
-                problems.Add($"argument '{path}' must be at most {max.GetRawText()}, not {value.GetRawText()}");
-        }
-        else if (value.ValueKind == JsonValueKind.Array && schema.TryGetProperty("items", out var itemSchema))
-        {
-            int i = 0;
-            foreach (var item in value.EnumerateArray())
-            {
-                string itemPath = $"{path}[{i++}]";
-                if (item.ValueKind == JsonValueKind.Null) problems.Add($"argument '{itemPath}' must not be null");
-                else CheckValue(itemSchema, item, itemPath, problems);
-            }
-        }
-        else if (value.ValueKind == JsonValueKind.Object)
-        {
-            var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var member in value.EnumerateObject()) members[member.Name] = member.Value;
-            CheckObject(schema, members, path + ".", problems);
-        }
-    }
-
-    private static bool MatchesType(JsonElement schema, JsonElement value)
-    {
-        if (!schema.TryGetProperty("type", out var type)) return true;
-        if (type.ValueKind == JsonValueKind.String) return Matches(type.GetString()!, value);
-        return type.ValueKind != JsonValueKind.Array || type.EnumerateArray().Any(t => Matches(t.GetString()!, value));
-    }
-
-    private static bool Matches(string type, JsonElement value) => type switch
-    {
-        "string" => value.ValueKind == JsonValueKind.String,
-        // Every integer argument binds to a 32-bit int.
-        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
-        "number" => value.ValueKind == JsonValueKind.Number,
-        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "object" => value.ValueKind == JsonValueKind.Object,
-        "array" => value.ValueKind == JsonValueKind.Array,
-        "null" => value.ValueKind == JsonValueKind.Null,
-        _ => true,
+        ArgumentType.Text => "string",
+        ArgumentType.Integer => "integer (32-bit)",
+        ArgumentType.Flag => "boolean",
+        ArgumentType.AnyObject => "object",
+        ArgumentType.RoleRules => "array of objects",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
-
-    private static string TypeName(JsonElement schema)
-    {
-        if (!schema.TryGetProperty("type", out var type)) return "value";
-        var names = type.ValueKind == JsonValueKind.Array
-            ? type.EnumerateArray().Select(t => t.GetString()!).Where(t => t != "null").ToList()
-            : [type.GetString()!];
-        if (names.Count == 1 && names[0] == "array" && schema.TryGetProperty("items", out var items))
-            return $"array of {TypeName(items)}s";
-        return names.Count == 0 ? "null" : string.Join(" or ", names.Select(n => n == "integer" ? "integer (32-bit)" : n));
-    }
 
     private static string Article(string typeName) => "aeiou".Contains(typeName[0]) ? $"an {typeName}" : $"a {typeName}";
 
@@ -147,9 +134,8 @@ internal static class ArgumentValidator
         _ => "null",
     };
 
-    private static string UnknownArgument(string path, string name, JsonElement properties)
+    private static string UnknownArgument(string path, string name, IReadOnlyList<string> known)
     {
-        var known = properties.EnumerateObject().Select(p => p.Name).ToList();
         string? suggestion = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase) || k == ToSnakeCase(name));
         string pathShown = path.Length > 64 ? path[..64] + "…" : path;
         return suggestion is not null

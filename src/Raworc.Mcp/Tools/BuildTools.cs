@@ -14,26 +14,26 @@ internal sealed class BuildTools(ToolContext context) : ToolProvider(context)
         yield return Tool("create_build", "Build space", ToolEffect.Create,
                 "Build a space's image from its agents' repositories (see wait_for_build).",
                 openWorld: true)
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Ignores("dockerfile") // the API builds with its own Dockerfile
             .Optional("force_rebuild", Flag, null)
             .Handles(c => Results.Json(() => Api.CreateBuildAsync(Space(c), new CreateBuildRequest(c.OptionalBool("force_rebuild")), c.Cancellation)));
 
         yield return Tool("get_latest_build", "Get latest build", ToolEffect.Read,
                 "Get a space's newest build: status, image tag, error.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Json(() => Api.GetLatestBuildAsync(Space(c), c.Cancellation)));
 
         yield return Tool("get_build", "Get build", ToolEffect.Read, "Get a build of a space by build_id.")
             .Required("build_id", Text, null)
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Refuses(c => LatestAsId(c, "get_latest_build"))
             .Handles(c => Results.Json(() => Api.GetBuildAsync(Space(c), c.String("build_id"), c.Cancellation)));
 
         yield return Tool("wait_for_build", "Wait for build", ToolEffect.Read,
                 "Wait, with progress, for a build (default: the latest) to complete or fail; returns it.")
             .Optional("build_id", Text, "Omit for the latest build.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
             .Refuses(c => LatestAsId(c, "wait_for_build without build_id"))
             .Handles(WaitForBuildAsync);

@@ -17,7 +17,7 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
     {
         yield return Tool("list_secrets", "List secrets", ToolEffect.Read,
                 "List a space's secrets; values only with show_values.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("show_values", Flag, ShowValuesArgument)
             .Handles(async c =>
             {
@@ -30,7 +30,7 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
         yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space; the value is never returned.")
             .Required("name", Text, null).Alias("key_name", "key")
             .Required("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("description", Text, null)
             // "Never the value", even from an API that echoes it back.
             .Handles(c => Results.Json(async () => (await Api.CreateSecretAsync(Space(c),
@@ -38,7 +38,7 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
 
         yield return Tool("get_secret", "Get secret", ToolEffect.Read, "Get a secret; its value only with show_values.")
             .Required("name", Text, null).Alias("key", "key_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("show_values", Flag, ShowValuesArgument)
             .Handles(async c =>
             {
@@ -50,20 +50,16 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
 
         yield return Tool("update_secret", "Update secret", ToolEffect.Update, "Replace a secret's value or description.")
             .Required("name", Text, null).Alias("key", "key_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
             .Optional("description", Text, null)
-            .Handles(c =>
-            {
-                var request = new UpdateSecretRequest(c.OptionalString("value"), c.OptionalString("description"));
-                return request is { Value: null, Description: null }
-                    ? Task.FromResult(ToolResults.InvalidArguments("update_secret", ["give at least one of value, description"]))
-                    : Results.Json(async () => (await Api.UpdateSecretAsync(Space(c), c.String("name"), request, c.Cancellation)) with { EncryptedValue = null });
-            });
+            .AtLeastOneOf("value", "description")
+            .Handles(c => Results.Json(async () => (await Api.UpdateSecretAsync(Space(c), c.String("name"),
+                new UpdateSecretRequest(c.OptionalString("value"), c.OptionalString("description")), c.Cancellation)) with { EncryptedValue = null }));
 
         yield return Tool("delete_secret", "Delete secret", ToolEffect.Delete, "Permanently delete a secret from a space.")
             .Required("name", Text, null).Alias("key", "key_name")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Handles(c => Results.Confirm(() => Api.DeleteSecretAsync(Space(c), c.String("name"), c.Cancellation),
                 $"Deleted secret '{c.String("name")}' from space '{Space(c)}'."));
     }

@@ -38,19 +38,14 @@ internal sealed class ServiceAccountTools(ToolContext context) : ToolProvider(co
             .Refuses(c => !c.Has("space") ? null
                 : "Raworc 0.3.0 cannot change an account's space (its update fails on it); leave space out")
             .Refuses(c => UuidName(c, "name", "service account"))
-            .Handles(c =>
+            .AtLeastOneOf("description", "active")
+            // The server answers with whichever account it finds first, not necessarily this one: read it back by name.
+            .Handles(c => Results.Json(async () =>
             {
                 var request = new UpdateServiceAccountRequest(Description: c.OptionalString("description"), Active: c.OptionalBool("active"));
-                string name = c.String("name");
-                // The server answers with whichever account it finds first, not necessarily this one: read it back by name.
-                return request is { Description: null, Active: null }
-                    ? Task.FromResult(ToolResults.InvalidArguments("update_service_account", ["give at least one of description, active"]))
-                    : Results.Json(async () =>
-                    {
-                        await Api.UpdateServiceAccountAsync(name, request, c.Cancellation).ConfigureAwait(false);
-                        return await Api.GetServiceAccountAsync(name, c.Cancellation).ConfigureAwait(false);
-                    });
-            });
+                await Api.UpdateServiceAccountAsync(c.String("name"), request, c.Cancellation).ConfigureAwait(false);
+                return await Api.GetServiceAccountAsync(c.String("name"), c.Cancellation).ConfigureAwait(false);
+            }));
 
         yield return Tool("delete_service_account", "Delete service account", ToolEffect.Delete,
                 "Permanently delete a service account; its tokens stop working.")

@@ -13,13 +13,13 @@ internal sealed class SessionTools(ToolContext context) : ToolProvider(context)
     {
         yield return Tool("list_sessions", "List sessions", ToolEffect.Read,
                 "List a space's sessions with their state, newest first.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("state", Text, null, RaworcClient.SessionStates)
             .Handles(c => Results.Json(() => Api.ListSessionsAsync(Space(c), c.OptionalString("state"), c.Cancellation)));
 
         yield return Tool("create_session", "Create session", ToolEffect.Create,
                 "Start a session (agent container); its space needs an ANTHROPIC_API_KEY secret and a build.")
-            .Optional("space", Text, SpaceArgument)
+            .InSpace()
             .Optional("metadata", AnyObject, null)
             .Handles(c => Results.Json(() => Api.CreateSessionAsync(new CreateSessionRequest(Space(c), c.OptionalObject("metadata")), c.Cancellation)));
 

@@ -31,13 +31,9 @@ internal sealed class SpaceTools(ToolContext context) : ToolProvider(context)
             .Optional("description", Text, null)
             .Optional("settings", AnyObject, "Replaces the old.")
             .Optional("active", Flag, null)
-            .Handles(c =>
-            {
-                var request = new UpdateSpaceRequest(c.OptionalString("description"), c.OptionalObject("settings"), c.OptionalBool("active"));
-                return request is { Description: null, Settings: null, Active: null }
-                    ? Task.FromResult(ToolResults.InvalidArguments("update_space", ["give at least one of description, settings, active"]))
-                    : Results.Json(() => Api.UpdateSpaceAsync(c.String("name"), request, c.Cancellation));
-            });
+            .AtLeastOneOf("description", "settings", "active")
+            .Handles(c => Results.Json(() => Api.UpdateSpaceAsync(c.String("name"),
+                new UpdateSpaceRequest(c.OptionalString("description"), c.OptionalObject("settings"), c.OptionalBool("active")), c.Cancellation)));
 
         yield return Tool("delete_space", "Delete space", ToolEffect.Delete,
                 "Permanently delete a space. Not possible for the default space or one that had sessions (deactivate it with update_space).")

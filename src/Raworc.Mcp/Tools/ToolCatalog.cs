@@ -4,12 +4,6 @@ using ModelContextProtocol.Protocol;
 
 namespace Raworc.Mcp.Tools;
 
-/// <summary>One tool with the tool set it belongs to and how it is listed.</summary>
-internal sealed record CatalogEntry(ToolSet Toolset, ToolDefinition Definition, Tool ProtocolTool)
-{
-    public string Name => Definition.Name;
-}
-
 /// <summary>
 /// The registry of every tool, grouped in tool sets (one class per API area), in listing order. Declarations are
 /// plain objects, so building the catalog takes well under a millisecond.
@@ -86,9 +80,10 @@ internal static class ToolCatalog
     private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call)
     {
         var arguments = call.Arguments.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
-        var problems = ArgumentValidator.Validate(entry.ProtocolTool.InputSchema, arguments);
-        problems.AddRange(ArgumentValidator.CheckLengths(entry.Definition.Arguments, arguments));
+        var problems = ArgumentValidator.Validate(entry.Definition.Arguments, arguments);
         if (problems.Count == 0) problems.AddRange(entry.Definition.Refusals.Select(check => check(call)).OfType<string>());
+        if (problems.Count == 0 && entry.Definition.OneRequiredOf is { } oneOf && !oneOf.Any(call.Has))
+            problems.Add($"give at least one of {string.Join(", ", oneOf)}");
         return problems.Count > 0
             ? Task.FromResult(ToolResults.InvalidArguments(entry.Name, problems))
             : entry.Definition.Handler(call);

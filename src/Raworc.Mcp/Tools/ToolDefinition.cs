@@ -4,115 +4,24 @@ using ModelContextProtocol.Protocol;
 
 namespace Raworc.Mcp.Tools;
 
-/// <summary>What a tool does to the control plane; decides its MCP annotations.</summary>
-internal enum ToolEffect
-{
-    /// <summary>Reads only: readOnly (destructive and idempotent mean nothing then).</summary>
-    Read,
-
-    /// <summary>Creates something or triggers work; calling twice does it twice.</summary>
-    Create,
-
-    /// <summary>Changes something in place; calling twice has no further effect.</summary>
-    Update,
-
-    /// <summary>Destroys data that cannot be recovered: destructive, idempotent.</summary>
-    Delete,
-}
-
-/// <summary>The JSON shape of one argument.</summary>
-internal enum ArgumentType
-{
-    /// <summary>A JSON string.</summary>
-    Text,
-
-    /// <summary>A JSON number without fraction, within a 32-bit int.</summary>
-    Integer,
-
-    /// <summary>true or false.</summary>
-    Flag,
-
-    /// <summary>A free-form JSON object (metadata, settings).</summary>
-    AnyObject,
-
-    /// <summary>An array of RBAC rules: api_groups, resources, verbs, resource_names.</summary>
-    RoleRules,
-}
-
-/// <summary>One argument of a tool: what the model sees in the input schema (no description where the name says it all).</summary>
-internal sealed record ToolArgument(string Name, ArgumentType Type, string? Description, bool Required)
-{
-    /// <summary>For strings: the only values accepted.</summary>
-    public IReadOnlyList<string>? AllowedValues { get; init; }
-
-    public int? Minimum { get; init; }
-
-    /// <summary>A password or secret value: never repeated in an error text.</summary>
-    public bool Sensitive { get; init; }
-
-    /// <summary>Longest accepted value: characters of a string, or bytes of JSON for objects and arrays.</summary>
-    public int MaxLength { get; init; } = DefaultMaxLength(Type);
-
-    /// <summary>For strings the server stores in a column limited in bytes: the most UTF-8 bytes it holds.</summary>
-    public int? MaxUtf8Bytes { get; init; }
-
-    /// <summary>Older names of this argument, still accepted but not advertised.</summary>
-    public IReadOnlyList<string> Aliases { get; init; } = [];
-
-    /// <summary>Names and descriptions are short; objects stay well below what the API stores comfortably.</summary>
-    public static int DefaultMaxLength(ArgumentType type) => type == ArgumentType.Text ? 10_000 : 100_000;
-
-    public int? Maximum { get; init; }
-
-    public JsonObject ToSchema()
-    {
-        var schema = Type switch
-        {
-            ArgumentType.Text => new JsonObject { ["type"] = "string" },
-            ArgumentType.Integer => new JsonObject { ["type"] = "integer" },
-            ArgumentType.Flag => new JsonObject { ["type"] = "boolean" },
-            ArgumentType.AnyObject => new JsonObject { ["type"] = "object" },
-            ArgumentType.RoleRules => RoleRulesSchema(),
-            _ => throw new ArgumentOutOfRangeException(nameof(Type)),
-        };
-        if (Description is not null) schema["description"] = Description;
-        if (AllowedValues is not null) schema["enum"] = new JsonArray([.. AllowedValues.Select(v => (JsonNode?)v)]);
-        if (Minimum is not null) schema["minimum"] = Minimum;
-        if (Maximum is not null) schema["maximum"] = Maximum;
-        return schema;
-    }
-
-    private static JsonObject RoleRulesSchema()
-    {
-        static JsonObject Strings() => new() { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
-        return new JsonObject
-        {
-            ["type"] = "array",
-            ["items"] = new JsonObject
-            {
-                ["type"] = "object",
-                ["properties"] = new JsonObject
-                {
-                    ["api_groups"] = Strings(),
-                    ["resources"] = Strings(),
-                    ["verbs"] = Strings(),
-                    ["resource_names"] = Strings(),
-                },
-                ["required"] = new JsonArray("api_groups", "resources", "verbs"),
-            },
-        };
-    }
-}
-
-/// <summary>Runs a tool once its arguments have been checked against its schema.</summary>
-internal delegate Task<CallToolResult> ToolHandler(ToolCall call);
-
 /// <summary>
 /// One MCP tool, declared explicitly (no reflection): name, title, description, arguments, effect and handler.
-/// Built with <see cref="ToolProvider.Tool"/> and the fluent methods below.
+/// Built once, when the catalog is, with <see cref="ToolProvider.Tool"/> and the fluent methods below; never changed
+/// after that.
 /// </summary>
-internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effect, string Description)
+internal sealed class ToolDefinition(string name, string title, ToolEffect effect, string description)
 {
+    /// <summary>What the <c>space</c> argument says; the default-space rule itself is in the server instructions, said once.</summary>
+    private const string SpaceDescription = "Omit for the default.";
+
+    public string Name { get; } = name;
+
+    public string Title { get; } = title;
+
+    public ToolEffect Effect { get; } = effect;
+
+    public string Description { get; } = description;
+
     private readonly List<ToolArgument> _arguments = [];
 
     /// <summary>True when the call reaches beyond the Raworc control plane.</summary>
@@ -157,14 +66,24 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
 
     public ToolDefinition Required(string name, ArgumentType type, string? description, IReadOnlyList<string>? allowedValues = null,
         int? maxLength = null) =>
-        Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type) });
+        Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues }, maxLength);
 
     public ToolDefinition Optional(string name, ArgumentType type, string? description, IReadOnlyList<string>? allowedValues = null,
         int? minimum = null, int? maximum = null, int? maxLength = null) =>
-        Add(new ToolArgument(name, type, description, false)
-        {
-            AllowedValues = allowedValues, Minimum = minimum, Maximum = maximum, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type),
-        });
+        Add(new ToolArgument(name, type, description, false) { AllowedValues = allowedValues, Minimum = minimum, Maximum = maximum }, maxLength);
+
+    /// <summary>The optional <c>space</c> argument of a tool that acts in one space (the configured default when omitted).</summary>
+    public ToolDefinition InSpace() => Optional("space", ArgumentType.Text, SpaceDescription);
+
+    /// <summary>Arguments of which a call must give at least one (all optional, e.g. the fields an update changes).</summary>
+    public IReadOnlyList<string>? OneRequiredOf { get; private set; }
+
+    /// <summary>Refuses a call that gives none of <paramref name="names"/>, once its other checks have passed.</summary>
+    public ToolDefinition AtLeastOneOf(params string[] names)
+    {
+        OneRequiredOf = names;
+        return this;
+    }
 
     /// <summary>Checks run once the arguments fit the schema: a non-null answer refuses the call with that reason.</summary>
     public IReadOnlyList<Func<ToolCall, string?>> Refusals => _refusals;
@@ -184,9 +103,9 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
         return this;
     }
 
-    private ToolDefinition Add(ToolArgument argument)
+    private ToolDefinition Add(ToolArgument argument, int? maxLength)
     {
-        _arguments.Add(argument);
+        _arguments.Add(maxLength is { } limit ? argument with { MaxLength = limit } : argument);
         return this;
     }
 

@@ -24,9 +24,6 @@ internal abstract class ToolProvider(ToolContext context)
     /// <summary>The call's <c>space</c> argument, or the configured default (RAWORC_DEFAULT_SPACE) when omitted.</summary>
     protected string Space(ToolCall call) => call.OptionalString("space") is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space : context.DefaultSpace;
 
-    /// <summary>The default-space rule itself is in the server instructions, said once.</summary>
-    protected const string SpaceArgument = "Omit for the default.";
-
     /// <summary>
     /// Raworc 0.3.0 looks up a service account, role or role binding whose name parses as a UUID by its id, which is
     /// always empty: such a name is created but never found again.

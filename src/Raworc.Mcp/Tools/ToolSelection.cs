@@ -1,8 +1,5 @@
 namespace Raworc.Mcp.Tools;
 
-/// <summary>A tool left out by the configuration, and why (shown in the log, the manifest and refusals).</summary>
-internal sealed record DisabledTool(CatalogEntry Entry, string Reason);
-
 /// <summary>
 /// Which tools the configuration offers. Read-only wins over everything; destructive tools need
 /// <c>--allow-destructive</c> even when named in <c>--tools</c>.
