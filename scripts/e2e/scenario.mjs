@@ -210,9 +210,12 @@ async function main() {
   for (const name of ['whoami', 'create_space', 'create_secret', 'create_agent', 'create_build', 'create_session', 'send_message', 'get_messages', 'terminate_session']) {
     check(byName.has(name), `tools/list has no ${name}`);
   }
-  check(byName.get('list_spaces').annotations?.readOnlyHint === true, 'list_spaces should be annotated readOnlyHint: true');
-  check(byName.get('delete_space').annotations?.destructiveHint === true, 'delete_space should be annotated destructiveHint: true');
-  check(byName.get('create_session').annotations?.readOnlyHint === false, 'create_session should be annotated readOnlyHint: false');
+  // Hints left out take the MCP defaults: readOnly false, destructive true, idempotent false, openWorld true.
+  const hint = (tool, name, fallback) => byName.get(tool).annotations?.[name] ?? fallback;
+  check(hint('list_spaces', 'readOnlyHint', false) === true, 'list_spaces should be read-only');
+  check(hint('delete_space', 'destructiveHint', true) === true, 'delete_space should be destructive');
+  check(hint('create_session', 'readOnlyHint', false) === false, 'create_session should not be read-only');
+  check(hint('create_session', 'destructiveHint', true) === false, 'create_session should not be destructive');
   check(byName.get('send_message').inputSchema?.required?.includes('content'), 'send_message should require content');
   check(tools.every((t) => t.inputSchema?.type === 'object' && typeof t.description === 'string' && t.description.length > 10),
     'every tool needs an object inputSchema and a description');
@@ -227,7 +230,7 @@ async function main() {
   step(`a space "${space}" with its secret and an agent`);
   const created = await call('create_space', { name: space, description: 'Created by the raworc-mcp demo' });
   check(created.name === space, `create_space returned ${JSON.stringify(created)}`);
-  const secret = await call('create_secret', { space, key_name: 'ANTHROPIC_API_KEY', value: 'sk-ant-demo-not-a-real-key', description: 'Claude API key' });
+  const secret = await call('create_secret', { space, name: 'ANTHROPIC_API_KEY', value: 'sk-ant-demo-not-a-real-key', description: 'Claude API key' });
   check(secret.key_name === 'ANTHROPIC_API_KEY', 'create_secret did not return the key');
   check(secret.value === undefined && secret.encrypted_value === undefined, 'create_secret must not echo the value');
   const agent = await call('create_agent', { space, name: 'demo-agent', source_repo: 'Raworc/raworc-agent-python-demo', purpose: 'demo' });
@@ -265,9 +268,9 @@ async function main() {
   await call('terminate_session', { session_id: session.id });
   const sessions = await call('list_sessions', { space });
   check(!sessions.some((s) => s.id === session.id), 'the terminated session is still listed');
-  await call('delete_agent', { space, agent_name: 'demo-agent' });
+  await call('delete_agent', { space, name: 'demo-agent' });
   check((await call('list_agents', { space })).length === 0, 'list_agents still lists the agent');
-  await call('delete_secret', { space, key: 'ANTHROPIC_API_KEY' });
+  await call('delete_secret', { space, name: 'ANTHROPIC_API_KEY' });
   check((await call('list_secrets', { space })).length === 0, 'list_secrets still lists the secret');
   // Raworc 0.3.0 keeps every session, terminated ones too, tied to its space, so a space that had a session cannot be
   // deleted (the API answers 500). Deactivating it is what is left.

@@ -57,10 +57,11 @@ public sealed partial class RaworcClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.TryParseAdd(options.UserAgent);
 
         _timeout = new ResiliencePipelineBuilder().AddTimeout(options.Timeout).Build();
-        _retry = new ResiliencePipelineBuilder<ApiResponse>()
+        // Polly's retry strategy needs at least one retry: a single attempt is no strategy at all.
+        _retry = options.MaxAttempts <= 1 ? ResiliencePipeline<ApiResponse>.Empty : new ResiliencePipelineBuilder<ApiResponse>()
             .AddRetry(new RetryStrategyOptions<ApiResponse>
             {
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                MaxRetryAttempts = options.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
@@ -144,13 +145,15 @@ public sealed partial class RaworcClient : IDisposable
 
     // ---- the pipeline ----
 
-    private async Task<ApiResponse> ExecuteAsync(HttpMethod method, string path, byte[]? body, bool authenticated, CancellationToken ct)
+    /// <param name="checksPassword">The call checks a password of its own: a 401 may mean that password is wrong, not the token.</param>
+    private async Task<ApiResponse> ExecuteAsync(HttpMethod method, string path, byte[]? body, bool authenticated, CancellationToken ct,
+        bool checksPassword = false)
     {
         string operation = $"{method.Method} {path}";
         try
         {
             return await _timeout.ExecuteAsync(
-                async token => await ExecuteAuthenticatedAsync(method, path, body, authenticated, operation, token).ConfigureAwait(false),
+                async token => await ExecuteAuthenticatedAsync(method, path, body, authenticated, checksPassword, operation, token).ConfigureAwait(false),
                 ct).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
@@ -166,16 +169,22 @@ public sealed partial class RaworcClient : IDisposable
     }
 
     private async Task<ApiResponse> ExecuteAuthenticatedAsync(HttpMethod method, string path, byte[]? body, bool authenticated,
-        string operation, CancellationToken ct)
+        bool checksPassword, string operation, CancellationToken ct)
     {
         string? token = authenticated ? await GetTokenAsync(operation, ct).ConfigureAwait(false) : null;
         var response = await SendWithRetriesAsync(method, path, body, token, ct).ConfigureAwait(false);
+
+        // The API answers a wrong password and a rejected token alike; a token that still reads auth/me was not the problem.
+        if (response.Status == 401 && checksPassword && token is not null &&
+            (await SendOnceAsync(HttpMethod.Get, "auth/me", null, token, ct).ConfigureAwait(false)).IsSuccess)
+            throw WrongCurrentPassword(operation);
 
         // A 401 means the request was not processed, so even a POST may be sent again with a fresh token.
         if (response.Status == 401 && authenticated && _options.HasCredentials && _caller.Value is null)
         {
             token = await RefreshTokenAsync(token, operation, ct).ConfigureAwait(false);
             response = await SendWithRetriesAsync(method, path, body, token, ct).ConfigureAwait(false);
+            if (response.Status == 401 && checksPassword) throw WrongCurrentPassword(operation); // the token is fresh
         }
 
         if (response.Status == 401 && authenticated && _caller.Value is not null)
@@ -185,6 +194,9 @@ public sealed partial class RaworcClient : IDisposable
             throw RaworcApiException.FromResponse(operation, response);
         return response;
     }
+
+    private static RaworcApiException WrongCurrentPassword(string operation) =>
+        new(401, RaworcApiException.Codes.WrongCurrentPassword, "the current password is wrong; nothing was changed", operation);
 
     private ValueTask<ApiResponse> SendWithRetriesAsync(HttpMethod method, string path, byte[]? body, string? token, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Raworc.Client;
 
 /// <summary>A service account, keyed by its name (<see cref="User"/>).</summary>
@@ -31,7 +33,8 @@ public sealed partial class RaworcClient
     public async Task DeleteServiceAccountAsync(string name, CancellationToken ct = default) =>
         await SendAsync(HttpMethod.Delete, $"service-accounts/{Segment(name, "service account name")}", ct).ConfigureAwait(false);
 
+    /// <exception cref="RaworcApiException">With <see cref="RaworcApiException.Codes.WrongCurrentPassword"/> when the current password is wrong.</exception>
     public async Task UpdateServiceAccountPasswordAsync(string name, UpdatePasswordRequest request, CancellationToken ct = default) =>
-        await SendAsync(HttpMethod.Put, $"service-accounts/{Segment(name, "service account name")}/password", request,
-            RaworcJsonContext.Default.UpdatePasswordRequest, ct).ConfigureAwait(false);
+        await ExecuteAsync(HttpMethod.Put, $"service-accounts/{Segment(name, "service account name")}/password",
+            JsonSerializer.SerializeToUtf8Bytes(request, RaworcJsonContext.Default.UpdatePasswordRequest), true, ct, checksPassword: true).ConfigureAwait(false);
 }

@@ -124,12 +124,14 @@ internal sealed class RaworcServer : IDisposable
     }
 
     internal static string Instructions(string defaultSpace) =>
-        "Tools for a Raworc control plane. Spaces hold agents, secrets, builds and sessions; optional space arguments " +
-        $"default to '{defaultSpace}'. To run an agent: create_secret ANTHROPIC_API_KEY in the space, create_agent from a " +
-        "repository, create_build then wait_for_build (it reports progress and returns the finished build), create_session " +
-        "then wait_for_session until idle, and send_message with wait_for_reply to get the agent's answer (role agent). " +
-        "A wait that runs out of time says so and is simply called again. Messages are oldest first; get_messages with " +
-        "latest gives the newest. Resources: raworc://spaces/{space}, raworc://spaces/{space}/agents/{agent}, " +
-        "raworc://spaces/{space}/builds/latest, raworc://sessions/{session_id} and raworc://sessions/{session_id}/transcript " +
-        "(the conversation as text). whoami checks the credentials; health_check the connection.";
+        "Tools for a Raworc control plane. Spaces hold agents, secrets, builds and sessions; a space argument left out " +
+        $"means the default space, '{defaultSpace}'. The thing a tool acts on is named by `name` (account, role, space, " +
+        "agent, secret; a role binding by its role's name); sessions and builds by session_id and build_id. To run an agent: " +
+        "create_secret ANTHROPIC_API_KEY in the space, create_agent from a repository, create_build then wait_for_build " +
+        "(it reports progress and returns the finished build), create_session then wait_for_session until idle, and " +
+        "send_message with wait_for_reply to get the agent's answer (role agent). A closed session takes no messages until " +
+        "restore_session. A wait that runs out of time answers still_waiting true with the current status and is simply " +
+        "called again. Messages are oldest first; get_messages with latest gives the newest. Resources: raworc://spaces/{space}, " +
+        "raworc://spaces/{space}/agents/{agent}, raworc://spaces/{space}/builds/latest, raworc://sessions/{session_id} and " +
+        "raworc://sessions/{session_id}/transcript (the conversation as text). whoami checks the credentials; health_check the connection.";
 }

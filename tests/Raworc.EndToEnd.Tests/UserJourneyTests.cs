@@ -224,8 +224,11 @@ public sealed class UserJourneyTests
         var page = await mcp.CallAsync("get_messages", new { session_id = id, limit = 2, offset = 2 });
         Assert.Equal(["second", "Agent reply to: second"], page.Items().Select(m => m.Str("content")));
 
-        // A message to a closed session reopens it.
+        // A message does not reopen a closed session on 0.3.0 (it is left idle, container stopped); the error says how to recover.
         await mcp.CallAsync("close_session", new { session_id = id });
+        Assert.Contains("close_session, then restore_session", await mcp.ErrorAsync("send_message", new { session_id = id, content = "wake up" }));
+        await mcp.CallAsync("close_session", new { session_id = id });
+        await mcp.CallAsync("restore_session", new { session_id = id });
         await mcp.CallAsync("send_message", new { session_id = id, content = "wake up" });
         await mcp.PollAsync("get_messages", new { session_id = id, offset = 4 },
             m => m.Items().Any(x => x.Str("role") == "agent"), "the reply after reopening");

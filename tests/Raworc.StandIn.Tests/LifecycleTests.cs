@@ -99,7 +99,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task States_step_init_idle_busy_idle_and_a_closed_session_is_reactivated()
+    public async Task States_step_init_idle_busy_idle_and_a_message_does_not_reopen_a_closed_session()
     {
         var clock = new ManualClock();
         var second = TimeSpan.FromSeconds(1);
@@ -120,8 +120,13 @@ public sealed class LifecycleTests
         var closed = await api.PostAsync($"sessions/{sid}/close", null);
         Assert.Equal("closed", closed.Json.Str("state"));
         Expect.Envelope(await api.PostAsync($"sessions/{sid}/close", null), 400, "BAD_REQUEST", "Session is already closed");
+        // 0.3.0 marks it idle, then fails to queue the resume task: the message is lost and nothing reopens it.
+        Expect.Envelope(await api.PostAsync($"sessions/{sid}/messages", """{"role":"user","content":"lost"}"""), 500, "INTERNAL_ERROR", "An internal error occurred");
+        Assert.Equal("idle", await State());
+        Assert.Equal("closed", (await api.PostAsync($"sessions/{sid}/close", null)).Json.Str("state"));
+        Assert.Equal("idle", (await api.PostAsync($"sessions/{sid}/restore", null)).Json.Str("state"));
         Assert.Equal(200, (await api.PostAsync($"sessions/{sid}/messages", """{"role":"user","content":"two"}""")).Code);
-        Assert.Equal("busy", await State()); // closed -> idle -> busy
+        Assert.Equal("busy", await State());
         clock.Advance(second);
         Assert.Equal("idle", await State());
 

@@ -690,6 +690,14 @@ internal static class Endpoints
                 var s = FindSession(w, id);
                 if (!World.MessageRoles.Contains(role)) throw ApiException.Database(); // DB CHECK constraint
                 var now = w.Now;
+                if (s.State == "closed")
+                {
+                    // 0.3.0 sets the session idle, then fails to queue the resume task (its INSERT lacks the NOT NULL
+                    // created_by): the message is not stored and the container stays stopped.
+                    s.State = "idle";
+                    s.LastActivityAt = now;
+                    throw ApiException.Internal();
+                }
                 var m = new MessageRec { Id = World.NewId(), Role = role, Content = content, Metadata = metadata, CreatedAt = now, Seq = w.NextSeq() };
                 s.Messages.Add(m);
                 s.LastActivityAt = now;

@@ -149,10 +149,6 @@ internal sealed class World
             case "busy":
                 s.State = "busy";
                 break;
-            case "closed":
-                s.State = "idle"; // auto-reactivation...
-                s.State = "busy"; // ...then busy, as the real handler does
-                break;
             case "init":
                 break; // answered once the session is up (the ready event then sets busy)
             default:

@@ -32,24 +32,37 @@ public sealed class HostileInputTests(SharedHost shared) : IClassFixture<SharedH
     // ---- Sizes ----
 
     [Fact]
-    public async Task Message_content_over_one_million_characters_is_refused_and_exactly_one_million_is_sent()
+    public async Task Message_content_over_65_535_bytes_is_refused_and_exactly_65_535_is_sent()
     {
-        string text = await RefusedAsync("send_message", Json(new { session_id = Sid, content = new string('a', 1_000_001) }));
-        Assert.Contains("argument 'content' is 1,000,001 characters long; the limit is 1,000,000", text);
+        // Raworc 0.3.0 stores content in a TEXT column and sets the session busy before a longer insert fails.
+        string text = await RefusedAsync("send_message", Json(new { session_id = Sid, content = new string('a', 65_536) }));
+        Assert.Contains("argument 'content' is 65,536 characters long; the limit is 65,535", text);
         Assert.True(text.Length < 500, "the refusal does not echo the value");
 
         Host.Respond(200, $$"""{"id":"m1","session_id":"{{Sid}}","role":"user","content":"x","metadata":{},"created_at":"2025-08-30T18:23:10+00:00"}""");
-        var sent = await Host.CallAsync("send_message", Json(new { session_id = Sid, content = new string('a', 1_000_000) }));
+        var sent = await Host.CallAsync("send_message", Json(new { session_id = Sid, content = new string('a', 65_535) }));
         Assert.False(sent.IsError ?? false, Text(sent));
         Assert.Single(Host.Requests);
     }
 
-    [Fact]
-    public async Task Non_ascii_content_is_counted_in_characters()
+    [Theory]
+    [InlineData("send_message", "content", $$"""{"session_id":"{{Sid}}"}""")]
+    [InlineData("create_secret", "value", """{"name":"K"}""")]
+    [InlineData("update_secret", "value", """{"name":"K"}""")]
+    public async Task Non_ascii_text_is_limited_by_its_utf8_bytes(string tool, string argument, string others)
     {
-        // 1,000,001 UTF-16 characters, about 3 MB of UTF-8.
-        string text = await RefusedAsync("send_message", Json(new { session_id = Sid, content = new string('€', 1_000_001) }));
-        Assert.Contains("argument 'content' is 1,000,001 characters long; the limit is 1,000,000", text);
+        var arguments = JsonNode.Parse(others)!.AsObject();
+        // 21,846 characters under the character limit, 65,538 bytes of UTF-8: over what the column holds.
+        arguments[argument] = new string('€', 21_846);
+        string text = await RefusedAsync(tool, arguments.ToJsonString());
+        Assert.Contains($"argument '{argument}' is 65,538 bytes in UTF-8; the server stores at most 65,535 bytes", text);
+        Assert.DoesNotContain("€€€", text);
+
+        Host.Respond(200, $$"""{"id":"m1","session_id":"{{Sid}}","role":"user","content":"x","metadata":{},"created_at":"2025-08-30T18:23:10+00:00","space":"default","key_name":"K"}""");
+        arguments[argument] = new string('€', 21_845); // 65,535 bytes
+        var result = await Host.CallAsync(tool, arguments.ToJsonString());
+        Assert.False(result.IsError ?? false, Text(result));
+        Assert.Single(Host.Requests);
     }
 
     [Theory]
@@ -98,18 +111,18 @@ public sealed class HostileInputTests(SharedHost shared) : IClassFixture<SharedH
     }
 
     [Theory]
-    [InlineData("create_secret", """{"key_name":"K"}""")]
-    [InlineData("update_secret", """{"key":"K"}""")]
-    public async Task Secret_value_over_64_KiB_is_refused_and_64_KiB_is_sent(string tool, string others)
+    [InlineData("create_secret", """{"name":"K"}""")]
+    [InlineData("update_secret", """{"name":"K"}""")]
+    public async Task Secret_value_over_65_535_bytes_is_refused_and_65_535_is_sent(string tool, string others)
     {
         var arguments = JsonNode.Parse(others)!.AsObject();
-        arguments["value"] = new string('v', 65_537);
+        arguments["value"] = new string('v', 65_536);
         string text = await RefusedAsync(tool, arguments.ToJsonString());
-        Assert.Contains("argument 'value' is 65,537 characters long; the limit is 65,536", text);
+        Assert.Contains("argument 'value' is 65,536 characters long; the limit is 65,535", text);
         Assert.DoesNotContain("vvvvvvvv", text);
 
         Host.Respond(200, """{"space":"default","key_name":"K","description":null,"created_at":null,"updated_at":null,"created_by":"admin"}""");
-        arguments["value"] = new string('v', 65_536);
+        arguments["value"] = new string('v', 65_535);
         var result = await Host.CallAsync(tool, arguments.ToJsonString());
         Assert.False(result.IsError ?? false, Text(result));
         Assert.Single(Host.Requests);
@@ -197,8 +210,8 @@ public sealed class HostileInputTests(SharedHost shared) : IClassFixture<SharedH
         { "create_role", """{"id":"r","rules":[{"api_groups":"api","resources":["*"],"verbs":["*"]}]}""", "argument 'rules[0].api_groups' must be an array of strings, not a string" },
         { "create_role", """{"id":"r","rules":[{"api_groups":["api",1],"resources":["*"],"verbs":["*"]}]}""", "argument 'rules[0].api_groups[1]' must be a string, not the number 1" },
         { "create_role", """{"id":"r","rules":[{"api_groups":["api"],"resources":["*"]}]}""", "missing required argument 'rules[0].verbs' (array of strings)" },
-        { "create_role", """{"id":"r","rules":[{"apiGroups":["api"],"resources":["*"],"verbs":["*"]}]}""", "unknown argument 'rules[0].apiGroups' (did you mean 'api_groups'?)" },
-        { "create_role", """{"id":"r","rules":[{"api_groups":["api"],"resources":["*"],"verbs":["*"]},{"api_groups":["api"],"resources":["*"],"verbs":["*"],"resourceNames":["x"]}]}""", "unknown argument 'rules[1].resourceNames' (did you mean 'resource_names'?)" },
+        { "create_role", """{"name":"r","rules":[{"Api_Groups":["api"],"resources":["*"],"verbs":["*"]}]}""", "unknown argument 'rules[0].Api_Groups' (did you mean 'api_groups'?)" },
+        { "create_role", """{"name":"r","rules":[{"api_groups":["api"],"resources":["*"],"verbs":["*"]},{"api_groups":["api"],"resources":["*"],"verbs":["*"],"Resource_Names":["x"]}]}""", "unknown argument 'rules[1].Resource_Names' (did you mean 'resource_names'?)" },
         { "create_role", """{"id":"r","rules":[{"api_groups":["api"],"resources":["*"],"verbs":["*"],"nonsense":1}]}""", "unknown argument 'rules[0].nonsense' (expected: api_groups, resources, verbs, resource_names)" },
     };
 
@@ -213,10 +226,10 @@ public sealed class HostileInputTests(SharedHost shared) : IClassFixture<SharedH
     [Fact]
     public async Task Several_problems_are_all_reported_at_once()
     {
-        string text = await RefusedAsync("create_role", """{"rules":[{"apiGroups":["api"],"resources":"*","verbs":["*"]}],"descripton":"x"}""");
+        string text = await RefusedAsync("create_role", """{"rules":[{"Api_Groups":["api"],"resources":"*","verbs":["*"]}],"descripton":"x"}""");
         Assert.Contains("unknown argument 'descripton'", text);
-        Assert.Contains("missing required argument 'id'", text);
-        Assert.Contains("unknown argument 'rules[0].apiGroups' (did you mean 'api_groups'?)", text);
+        Assert.Contains("missing required argument 'name'", text);
+        Assert.Contains("unknown argument 'rules[0].Api_Groups' (did you mean 'api_groups'?)", text);
         Assert.Contains("missing required argument 'rules[0].api_groups'", text);
         Assert.Contains("argument 'rules[0].resources' must be an array of strings, not a string", text);
     }

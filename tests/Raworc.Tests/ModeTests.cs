@@ -56,7 +56,8 @@ public sealed class ModeTests
 
         var tools = await host.Client.ListToolsAsync();
         Assert.NotEmpty(tools);
-        Assert.All(tools, t => Assert.False(t.ProtocolTool.Annotations?.DestructiveHint ?? true, t.Name));
+        // A hint left out means its MCP default (destructive true), except on a read-only tool, where it means nothing.
+        Assert.All(tools, t => Assert.False(t.ProtocolTool.Annotations?.ReadOnlyHint != true && (t.ProtocolTool.Annotations?.DestructiveHint ?? true), t.Name));
 
         var destructive = Catalog().Where(e => e.Definition.Effect == ToolEffect.Delete).Select(e => e.Name).ToList();
         Assert.Contains("delete_space", destructive);

@@ -29,15 +29,15 @@ public sealed class PathEscapingTests(SharedHost shared) : IClassFixture<SharedH
     /// </summary>
     private static readonly (string Tool, string Arguments, string Argument, string Method, string Path)[] Routes =
     [
-        ("get_service_account", "{}", "id", "GET", "service-accounts/{}"),
-        ("update_service_account", """{"active":false}""", "id", "PUT", "service-accounts/{}"),
-        ("delete_service_account", "{}", "id", "DELETE", "service-accounts/{}"),
-        ("update_service_account_password", """{"current_password":"a","new_password":"b"}""", "id", "PUT", "service-accounts/{}/password"),
+        ("get_service_account", "{}", "name", "GET", "service-accounts/{}"),
+        ("update_service_account", """{"active":false}""", "name", "PUT", "service-accounts/{}"),
+        ("delete_service_account", "{}", "name", "DELETE", "service-accounts/{}"),
+        ("update_service_account_password", """{"current_password":"a","new_password":"b"}""", "name", "PUT", "service-accounts/{}/password"),
 
-        ("get_role", "{}", "id", "GET", "roles/{}"),
-        ("delete_role", "{}", "id", "DELETE", "roles/{}"),
-        ("get_role_binding", "{}", "id", "GET", "role-bindings/{}"),
-        ("delete_role_binding", "{}", "id", "DELETE", "role-bindings/{}"),
+        ("get_role", "{}", "name", "GET", "roles/{}"),
+        ("delete_role", "{}", "name", "DELETE", "roles/{}"),
+        ("get_role_binding", "{}", "name", "GET", "role-bindings/{}"),
+        ("delete_role_binding", "{}", "name", "DELETE", "role-bindings/{}"),
 
         ("get_space", "{}", "name", "GET", "spaces/{}"),
         ("update_space", """{"description":"d"}""", "name", "PUT", "spaces/{}"),
@@ -61,29 +61,29 @@ public sealed class PathEscapingTests(SharedHost shared) : IClassFixture<SharedH
         ("list_agents", "{}", "space", "GET", "spaces/{}/agents"),
         ("list_running_agents", "{}", "space", "GET", "spaces/{}/agents/running"),
         ("create_agent", """{"name":"a","source_repo":"o/r"}""", "space", "POST", "spaces/{}/agents"),
-        ("get_agent", """{"agent_name":"a"}""", "space", "GET", "spaces/{}/agents/a"),
-        ("get_agent", """{"space":"s"}""", "agent_name", "GET", "spaces/s/agents/{}"),
-        ("update_agent", """{"agent_name":"a","purpose":"p"}""", "space", "PUT", "spaces/{}/agents/a"),
-        ("update_agent", """{"space":"s","purpose":"p"}""", "agent_name", "PUT", "spaces/s/agents/{}"),
-        ("delete_agent", """{"agent_name":"a"}""", "space", "DELETE", "spaces/{}/agents/a"),
-        ("delete_agent", """{"space":"s"}""", "agent_name", "DELETE", "spaces/s/agents/{}"),
-        ("update_agent_status", """{"agent_name":"a","status":"stopped"}""", "space", "PATCH", "spaces/{}/agents/a/status"),
-        ("update_agent_status", """{"space":"s","status":"stopped"}""", "agent_name", "PATCH", "spaces/s/agents/{}/status"),
-        ("deploy_agent", """{"agent_name":"a"}""", "space", "POST", "spaces/{}/agents/a/deploy"),
-        ("deploy_agent", """{"space":"s"}""", "agent_name", "POST", "spaces/s/agents/{}/deploy"),
-        ("stop_agent", """{"agent_name":"a"}""", "space", "POST", "spaces/{}/agents/a/stop"),
-        ("stop_agent", """{"space":"s"}""", "agent_name", "POST", "spaces/s/agents/{}/stop"),
-        ("get_agent_logs", """{"agent_name":"a"}""", "space", "GET", "spaces/{}/agents/a/logs"),
-        ("get_agent_logs", """{"space":"s"}""", "agent_name", "GET", "spaces/s/agents/{}/logs"),
+        ("get_agent", """{"name":"a"}""", "space", "GET", "spaces/{}/agents/a"),
+        ("get_agent", """{"space":"s"}""", "name", "GET", "spaces/s/agents/{}"),
+        ("update_agent", """{"name":"a","purpose":"p"}""", "space", "PUT", "spaces/{}/agents/a"),
+        ("update_agent", """{"space":"s","purpose":"p"}""", "name", "PUT", "spaces/s/agents/{}"),
+        ("delete_agent", """{"name":"a"}""", "space", "DELETE", "spaces/{}/agents/a"),
+        ("delete_agent", """{"space":"s"}""", "name", "DELETE", "spaces/s/agents/{}"),
+        ("update_agent_status", """{"name":"a","status":"stopped"}""", "space", "PATCH", "spaces/{}/agents/a/status"),
+        ("update_agent_status", """{"space":"s","status":"stopped"}""", "name", "PATCH", "spaces/s/agents/{}/status"),
+        ("deploy_agent", """{"name":"a"}""", "space", "POST", "spaces/{}/agents/a/deploy"),
+        ("deploy_agent", """{"space":"s"}""", "name", "POST", "spaces/s/agents/{}/deploy"),
+        ("stop_agent", """{"name":"a"}""", "space", "POST", "spaces/{}/agents/a/stop"),
+        ("stop_agent", """{"space":"s"}""", "name", "POST", "spaces/s/agents/{}/stop"),
+        ("get_agent_logs", """{"name":"a"}""", "space", "GET", "spaces/{}/agents/a/logs"),
+        ("get_agent_logs", """{"space":"s"}""", "name", "GET", "spaces/s/agents/{}/logs"),
 
         ("list_secrets", "{}", "space", "GET", "spaces/{}/secrets"),
-        ("create_secret", """{"key_name":"K","value":"v"}""", "space", "POST", "spaces/{}/secrets"),
-        ("get_secret", """{"key":"K"}""", "space", "GET", "spaces/{}/secrets/K"),
-        ("get_secret", """{"space":"s"}""", "key", "GET", "spaces/s/secrets/{}"),
-        ("update_secret", """{"key":"K","value":"v"}""", "space", "PUT", "spaces/{}/secrets/K"),
-        ("update_secret", """{"space":"s","value":"v"}""", "key", "PUT", "spaces/s/secrets/{}"),
-        ("delete_secret", """{"key":"K"}""", "space", "DELETE", "spaces/{}/secrets/K"),
-        ("delete_secret", """{"space":"s"}""", "key", "DELETE", "spaces/s/secrets/{}"),
+        ("create_secret", """{"name":"K","value":"v"}""", "space", "POST", "spaces/{}/secrets"),
+        ("get_secret", """{"name":"K"}""", "space", "GET", "spaces/{}/secrets/K"),
+        ("get_secret", """{"space":"s"}""", "name", "GET", "spaces/s/secrets/{}"),
+        ("update_secret", """{"name":"K","value":"v"}""", "space", "PUT", "spaces/{}/secrets/K"),
+        ("update_secret", """{"space":"s","value":"v"}""", "name", "PUT", "spaces/s/secrets/{}"),
+        ("delete_secret", """{"name":"K"}""", "space", "DELETE", "spaces/{}/secrets/K"),
+        ("delete_secret", """{"space":"s"}""", "name", "DELETE", "spaces/s/secrets/{}"),
 
         ("create_build", "{}", "space", "POST", "spaces/{}/build"),
         ("get_latest_build", "{}", "space", "GET", "spaces/{}/build/latest"),
@@ -218,10 +218,10 @@ public sealed class PathEscapingTests(SharedHost shared) : IClassFixture<SharedH
         foreach (var tool in tools.Where(t => covered.Contains(t.Name)))
         {
             var properties = tool.ProtocolTool.InputSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name);
-            foreach (var name in properties.Where(n => n is "id" or "name" or "space" or "session_id" or "agent_name" or "key" or "build_id"))
+            foreach (var name in properties.Where(n => n is "name" or "space" or "session_id" or "build_id"))
             {
                 // These go in the body; session tools accept a space only to ignore it.
-                bool inPath = !(tool.Name is "create_agent" && name == "name") && !(tool.Name is "update_service_account" && name == "space") &&
+                bool inPath = !(tool.Name is "create_agent" or "create_secret" && name == "name") &&
                               !(name == "space" && Routes.First(r => r.Tool == tool.Name).Path.StartsWith("sessions/", StringComparison.Ordinal));
                 Assert.True(!inPath || Routes.Any(r => r.Tool == tool.Name && r.Argument == name), $"{tool.Name}.{name} is not in the table");
             }

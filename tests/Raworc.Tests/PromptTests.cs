@@ -35,7 +35,7 @@ public sealed class PromptTests
 
         string text = await RenderAsync(host, "diagnose_agent", new() { ["space"] = "staging", ["agent"] = "analyzer" });
 
-        AssertInOrder(text, "get_agent (agent_name \"analyzer\", space \"staging\")", "get_agent_logs", "get_latest_build (space \"staging\")",
+        AssertInOrder(text, "get_agent (name \"analyzer\", space \"staging\")", "get_agent_logs", "get_latest_build (space \"staging\")",
             "list_secrets", "ANTHROPIC_API_KEY", "list_sessions (space \"staging\", state \"errored\")", "get_messages", "wait_for_build");
         Assert.Contains("change nothing without asking", text);
         Assert.Empty(host.Requests);
@@ -49,7 +49,7 @@ public sealed class PromptTests
         string text = await RenderAsync(host, "deploy_agent_from_repo",
             new() { ["space"] = "staging", ["name"] = "analyzer", ["repo"] = "Raworc/raworc-agent-python-demo", ["branch"] = "dev" });
 
-        AssertInOrder(text, "get_space (name \"staging\")", "list_secrets", "create_secret", "get_agent (agent_name \"analyzer\"",
+        AssertInOrder(text, "get_space (name \"staging\")", "list_secrets", "create_secret", "get_agent (name \"analyzer\"",
             "create_agent (name \"analyzer\", source_repo \"Raworc/raworc-agent-python-demo\", source_branch \"dev\"", "create_build",
             "wait_for_build", "create_session", "wait_for_session", "send_message", "wait_for_reply true");
         Assert.Contains("never invent one", text);

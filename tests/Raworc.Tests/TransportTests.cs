@@ -212,7 +212,7 @@ public sealed class TransportTests
 
         var result = answer.GetProperty("result");
         Assert.True(result.GetProperty("isError").GetBoolean());
-        Assert.Contains("the limit is 1,000,000", result.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Contains("the limit is 65,535", result.GetProperty("content")[0].GetProperty("text").GetString());
         Assert.Empty(host.Api.LogEntries);
     }
 

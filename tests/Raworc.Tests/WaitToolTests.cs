@@ -141,7 +141,7 @@ public sealed class WaitToolTests
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
         Assert.False(result.IsError ?? false, "running out of time is not an error");
         var answer = JsonNode.Parse(Text(result))!;
-        Assert.True((bool)answer["still_running"]!);
+        Assert.True((bool)answer["still_waiting"]!);
         Assert.Equal("building", (string?)answer["status"]);
         Assert.Equal(BuildId, (string?)answer["build"]!["build_id"]);
         Assert.Equal($"Build {BuildId} of space 'staging' is still building after 1 s. To keep waiting, call wait_for_build again with build_id '{BuildId}' and space 'staging'.",
@@ -218,7 +218,7 @@ public sealed class WaitToolTests
         Assert.False(result.IsError ?? false);
         var answer = JsonNode.Parse(Text(result))!;
         Assert.False((bool)answer["still_waiting"]!);
-        Assert.Equal("errored", (string?)answer["state"]);
+        Assert.Equal("errored", (string?)answer["status"]);
         Assert.Contains("will not become idle", (string?)answer["note"]);
         Assert.Equal(2, host.Requests.Count);
     }
@@ -234,26 +234,26 @@ public sealed class WaitToolTests
         Assert.False(result.IsError ?? false);
         var answer = JsonNode.Parse(Text(result))!;
         Assert.True((bool)answer["still_waiting"]!);
-        Assert.Equal("busy", (string?)answer["state"]);
+        Assert.Equal("busy", (string?)answer["status"]);
         Assert.Equal($"Session {Sid} is still busy after 1 s, not yet closed. To keep waiting, call wait_for_session again with session_id '{Sid}' and state 'closed'.",
             (string?)answer["note"]);
     }
 
-    /// <summary>The conversation: 3 messages before, the sent one, then (after two empty polls) the agent's reply.</summary>
+    private static readonly string Earlier = string.Join(",", Enumerable.Range(1, 3).Select(i => MessageJson($"old-{i}", i % 2 == 0 ? "agent" : "user", "earlier", "2025-08-30T18:23:05+00:00")));
+
+    /// <summary>The conversation: 3 messages before, the sent one, then (after two polls without it) the agent's reply.</summary>
     private static void Conversation(McpTestHost host, bool reply = true)
     {
         string path = $"/api/v0/sessions/{Sid}/messages";
+        string sent = MessageJson(SentId, "user", "Write a haiku", "2025-08-30T18:23:10+00:00"); // stored with whole seconds
         host.Api.Given(Request.Create().WithPath(path + "/count").UsingGet()).RespondWith(Json($$"""{"count":3,"session_id":"{{Sid}}"}"""));
         host.Api.Given(Request.Create().WithPath(path).UsingPost())
             .RespondWith(Json(MessageJson(SentId, "user", "Write a haiku", "2025-08-30T18:23:10.5+00:00")));
-        // The first poll sees the sent message (stored with whole seconds); later polls start after it.
-        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "3"))
-            .RespondWith(Json($"[{MessageJson(SentId, "user", "Write a haiku", "2025-08-30T18:23:10+00:00")}]"));
-        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "4")).InScenario("reply").WillSetStateTo("one").RespondWith(Json("[]"));
-        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "4")).InScenario("reply").WhenStateIs("one").WillSetStateTo("two")
-            .RespondWith(Json("[]"));
-        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "4")).InScenario("reply").WhenStateIs("two")
-            .RespondWith(Json(reply ? $"[{MessageJson(ReplyId, "agent", "Autumn moonlight", "2025-08-30T18:23:14+00:00")}]" : "[]"));
+        // The first poll starts a little before the count; later ones after the messages older than the newest second.
+        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "0")).RespondWith(Json($"[{Earlier},{sent}]"));
+        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "3")).InScenario("reply").WillSetStateTo("one").RespondWith(Json($"[{sent}]"));
+        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "3")).InScenario("reply").WhenStateIs("one")
+            .RespondWith(Json(reply ? $"[{sent},{MessageJson(ReplyId, "agent", "Autumn moonlight", "2025-08-30T18:23:14+00:00")}]" : $"[{sent}]"));
     }
 
     [Fact]
@@ -270,16 +270,15 @@ public sealed class WaitToolTests
             $$"""{"sent":{{MessageJson(SentId, "user", "Write a haiku", "2025-08-30T18:23:10.5+00:00")}},"reply":{{MessageJson(ReplyId, "agent", "Autumn moonlight", "2025-08-30T18:23:14+00:00")}}}""",
             Text(result));
 
-        // Count once, send once, then read only what is new: offset 3 (the sent message), then 4 until the reply.
+        // Count once, send once, then read from a little before the count, then past the messages of earlier seconds.
         var requests = host.Requests.Select(r => $"{r.RequestMessage.Method} {new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery}").ToList();
         Assert.Equal(
         [
             $"GET /api/v0/sessions/{Sid}/messages/count",
             $"POST /api/v0/sessions/{Sid}/messages",
+            $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=0",
             $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=3",
-            $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=4",
-            $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=4",
-            $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=4",
+            $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=3",
         ], requests);
         await WaitUntilAsync(() => progress.Values.Count >= 2);
         Assert.Equal([$"Message sent to session {Sid}; waiting for the agent's reply", $"The agent of session {Sid} replied"],
@@ -319,7 +318,8 @@ public sealed class WaitToolTests
         string note = (string)answer["note"]!;
         Assert.StartsWith("The message was sent, but the agent has not replied within 1 s", note);
         Assert.Contains("Do not send it again", note);
-        Assert.Contains($"get_messages (session_id '{Sid}', offset 4)", note);
+        Assert.Contains($"get_messages (session_id '{Sid}', offset 3)", note);
+        Assert.Equal("no_reply_yet", (string?)answer["status"]);
         Assert.Single(host.Requests, r => r.RequestMessage.Method == "POST");
     }
 
@@ -391,7 +391,8 @@ public sealed class WaitToolTests
         var result = await host.CallAsync("get_messages", $$"""{"session_id":"{{Sid}}","latest":10}""");
 
         Assert.Equal("[]", Text(result));
-        Assert.Equal($"/api/v0/sessions/{Sid}/messages?limit=10&offset=240", new Uri(host.Requests[^1].RequestMessage.AbsoluteUrl).PathAndQuery);
+        // To the end: messages that arrive after the count are newer still.
+        Assert.Equal($"/api/v0/sessions/{Sid}/messages?limit=1000&offset=240", new Uri(host.Requests[^1].RequestMessage.AbsoluteUrl).PathAndQuery);
     }
 
     [Fact]
@@ -404,7 +405,73 @@ public sealed class WaitToolTests
 
         await host.CallAsync("get_messages", $$"""{"session_id":"{{Sid}}","latest":10}""");
 
-        Assert.Equal($"/api/v0/sessions/{Sid}/messages?limit=10&offset=0", new Uri(host.Requests[^1].RequestMessage.AbsoluteUrl).PathAndQuery);
+        Assert.Equal($"/api/v0/sessions/{Sid}/messages?limit=1000&offset=0", new Uri(host.Requests[^1].RequestMessage.AbsoluteUrl).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Get_messages_latest_returns_the_newest_once_each_even_when_messages_arrive_or_repeat()
+    {
+        await using var host = await StartAsync();
+        string path = $"/api/v0/sessions/{Sid}/messages";
+        host.Api.Given(Request.Create().WithPath(path + "/count").UsingGet()).RespondWith(Json($$"""{"count":4,"session_id":"{{Sid}}"}"""));
+        // Read after the count: m4 arrived meanwhile, and the page lists m3 twice (same-second order is not stable).
+        host.Api.Given(Request.Create().WithPath(path).UsingGet()).RespondWith(Json(
+            $"[{MessageJson("m2", "user", "2", "2025-08-30T18:23:10+00:00")},{MessageJson("m3", "agent", "3", "2025-08-30T18:23:11+00:00")}," +
+            $"{MessageJson("m3", "agent", "3", "2025-08-30T18:23:11+00:00")},{MessageJson("m4", "user", "4", "2025-08-30T18:23:11+00:00")}]"));
+
+        var result = await host.CallAsync("get_messages", $$"""{"session_id":"{{Sid}}","latest":2}""");
+
+        Assert.Equal(["m3", "m4"], JsonNode.Parse(Text(result))!.AsArray().Select(m => (string?)m!["id"]));
+    }
+
+    [Fact]
+    public async Task Send_message_finds_a_reply_the_server_sorted_among_messages_of_the_same_second_already_read()
+    {
+        await using var host = await StartAsync();
+        string path = $"/api/v0/sessions/{Sid}/messages";
+        string sent = MessageJson(SentId, "user", "hi", "2025-08-30T18:23:10+00:00");
+        string other = MessageJson("other", "user", "me too", "2025-08-30T18:23:10+00:00");
+        string reply = MessageJson(ReplyId, "agent", "hello", "2025-08-30T18:23:10+00:00");
+        host.Api.Given(Request.Create().WithPath(path + "/count").UsingGet()).RespondWith(Json($$"""{"count":3,"session_id":"{{Sid}}"}"""));
+        host.Api.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Json(MessageJson(SentId, "user", "hi", "2025-08-30T18:23:10.2+00:00")));
+        // First read: the sent message and another one of the same second. Then the reply, of that second too, is
+        // listed between them: reading on from where the last read ended would skip it and see 'other' again.
+        foreach (var (offset, before, after) in new[]
+        {
+            ("0", $"[{Earlier},{sent},{other}]", $"[{Earlier},{sent},{reply},{other}]"),
+            ("3", $"[{sent},{other}]", $"[{sent},{reply},{other}]"),
+            ("5", "[]", $"[{other}]"),
+        })
+        {
+            host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", offset)).InScenario("same second").WillSetStateTo("replied").RespondWith(Json(before));
+            host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", offset)).InScenario("same second").WhenStateIs("replied").RespondWith(Json(after));
+        }
+
+        var result = await host.CallAsync("send_message", $$"""{"session_id":"{{Sid}}","content":"hi","wait_for_reply":true,"timeout_seconds":2}""");
+
+        Assert.Equal(ReplyId, (string?)JsonNode.Parse(Text(result))!["reply"]?["id"]);
+    }
+
+    [Fact]
+    public async Task The_three_waits_answer_an_unfinished_wait_with_the_same_keys()
+    {
+        await using var host = await StartAsync();
+        Sequence(host, $"/api/v0/spaces/default/build/{BuildId}", BuildJson("building"));
+        Sequence(host, $"/api/v0/sessions/{Sid}", SessionJson("busy"));
+        Conversation(host, reply: false);
+
+        string[] answers =
+        [
+            Text(await host.CallAsync("wait_for_build", $$"""{"build_id":"{{BuildId}}","timeout_seconds":1}""")),
+            Text(await host.CallAsync("wait_for_session", $$"""{"session_id":"{{Sid}}","timeout_seconds":1}""")),
+            Text(await host.CallAsync("send_message", $$"""{"session_id":"{{Sid}}","content":"Write a haiku","wait_for_reply":true,"timeout_seconds":1}""")),
+        ];
+
+        foreach (var answer in answers.Select(a => JsonNode.Parse(a)!.AsObject()))
+        {
+            Assert.Equal(["still_waiting", "status", "note"], answer.Select(p => p.Key).Take(3));
+            Assert.True((bool)answer["still_waiting"]!);
+        }
     }
 
     [Fact]

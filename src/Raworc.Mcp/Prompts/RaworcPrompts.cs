@@ -29,8 +29,8 @@ internal sealed class RaworcPrompts(string defaultSpace)
         }, a => $"""
             Diagnose the Raworc agent '{a["agent"]}' in space '{a["space"]}'. Only read until the diagnosis is done; change nothing without asking me.
 
-            1. get_agent (agent_name "{a["agent"]}", space "{a["space"]}"): note status (configured, building, running, stopped, error), source_repo, source_branch and updated_at. If it is not found, call list_agents for the space and stop: report the names that exist.
-            2. get_agent_logs (agent_name "{a["agent"]}", space "{a["space"]}", limit 200): look for errors, stack traces, failed installs or missing environment variables, mostly in stderr.
+            1. get_agent (name "{a["agent"]}", space "{a["space"]}"): note status (configured, building, running, stopped, error), source_repo, source_branch and updated_at. If it is not found, call list_agents for the space and stop: report the names that exist.
+            2. get_agent_logs (name "{a["agent"]}", limit 200): look for errors, stack traces, failed installs or missing environment variables, mostly in stderr.
             3. get_latest_build (space "{a["space"]}"): is the status completed? If failed, quote its error. Check that the agent is in agents_deployed and that the build started after the agent's updated_at; otherwise the sessions run an older image without the agent's latest code.
             4. list_secrets (space "{a["space"]}", without show_values): an ANTHROPIC_API_KEY secret must exist, and any key the logs say is missing.
             5. list_sessions (space "{a["space"]}", state "errored"): for the newest errored session, get_messages (session_id, latest 10) and look for the last agent or system message.
@@ -57,8 +57,8 @@ internal sealed class RaworcPrompts(string defaultSpace)
                 Deploy the agent '{a["name"]}' from the repository {a["repo"]} (branch {branch}) into the Raworc space '{a["space"]}', step by step. Stop at the first failure and tell me what failed and why.
 
                 1. get_space (name "{a["space"]}"). If it does not exist, ask me whether to create it, then create_space.
-                2. list_secrets (space "{a["space"]}", without show_values). If there is no ANTHROPIC_API_KEY, ask me for the key (never invent one) and store it with create_secret (key_name "ANTHROPIC_API_KEY").
-                3. get_agent (agent_name "{a["name"]}", space "{a["space"]}"). If it exists, update_agent with source_repo "{a["repo"]}" and source_branch "{branch}"; otherwise create_agent (name "{a["name"]}", source_repo "{a["repo"]}", source_branch "{branch}", space "{a["space"]}").
+                2. list_secrets (space "{a["space"]}", without show_values). If there is no ANTHROPIC_API_KEY, ask me for the key (never invent one) and store it with create_secret (name "ANTHROPIC_API_KEY").
+                3. get_agent (name "{a["name"]}", space "{a["space"]}"). If it exists, update_agent with source_repo "{a["repo"]}" and source_branch "{branch}"; otherwise create_agent (name "{a["name"]}", source_repo "{a["repo"]}", source_branch "{branch}", space "{a["space"]}").
                 4. create_build (space "{a["space"]}"), then wait_for_build with its build_id. If the result says it is still running, call wait_for_build again with the same build_id. If the build failed, quote its error and stop.
                 5. create_session (space "{a["space"]}"), then wait_for_session (session_id, state "idle").
                 6. send_message (session_id, content "Hello! In two sentences: who are you and what can you do?", wait_for_reply true) as a smoke test.
@@ -83,7 +83,7 @@ internal sealed class RaworcPrompts(string defaultSpace)
                 2. list_agents (space "{space}"): each agent's status, source_repo and source_branch.
                 3. get_latest_build (space "{space}"): status, image_tag, completed_at, agents_deployed, error. "No builds found" means sessions cannot start yet.
                 4. list_sessions (space "{space}"): count the sessions per state (init, idle, busy, closed, errored) and note the newest last_activity_at.
-                5. For each agent with status error, get_agent_logs (agent_name, space "{space}", limit 50); for up to three errored sessions, get_messages (session_id, latest 5).
+                5. For each agent with status error, get_agent_logs (name, limit 50); for up to three errored sessions, get_messages (session_id, latest 5).
 
                 Answer with a short table of agents, one line on the build, the session counts, and a list of what needs attention (errored sessions, agents in error, agents added or changed after the latest build, a failed build), each with the tool call that would fix or inspect it.
                 """;

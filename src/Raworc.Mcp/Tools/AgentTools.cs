@@ -6,84 +6,93 @@ namespace Raworc.Mcp.Tools;
 /// <summary>Agents of a space: code from a repository that the space's build packs into the session image.</summary>
 internal sealed class AgentTools(ToolContext context) : ToolSet(context)
 {
-    private const string NameArgument = "Agent name.";
+    /// <summary>GET, PUT and DELETE of spaces/{space}/agents/running reach the list of running agents, not an agent of that name.</summary>
+    private static string? Running(ToolCall call, string? instead = null) =>
+        string.Equals(call.String("name"), "running", StringComparison.Ordinal)
+            ? "an agent named 'running' cannot be addressed (Raworc routes that name to the list of running agents)" + (instead is null ? "" : $"; {instead}")
+            : null;
 
     public override string Name => "agents";
 
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("list_agents", "List agents", ToolEffect.Read,
-                "List a space's agents: repository, branch, status (configured, building, running, stopped, error).")
+                "List a space's agents: repository, branch, status.")
             .Optional("space", Text, SpaceArgument)
             .Handles(c => Results.Json(() => Api.ListAgentsAsync(Space(c), c.Cancellation)));
 
         yield return Tool("create_agent", "Create agent", ToolEffect.Create,
-                "Add an agent to a space from a Git repository. It is packed into sessions at the space's next build (create_build).", openWorld: true)
-            .Required("name", Text, "Agent name, unique in the space.")
-            .Required("source_repo", Text, "Source repository, e.g. Raworc/raworc-agent-python-demo.")
+                "Add an agent from a Git repository to a space; create_build packs it into sessions.", openWorld: true)
+            .Required("name", Text, null)
+            .Required("source_repo", Text, "e.g. Raworc/raworc-agent-python-demo.")
             .Optional("space", Text, SpaceArgument)
-            .Optional("description", Text, "Short description.")
-            .Optional("purpose", Text, "What the agent is for, in a few words.")
-            .Optional("source_branch", Text, "Branch to build (default main).")
+            .Optional("description", Text, null)
+            .Optional("purpose", Text, null)
+            .Optional("source_branch", Text, "Default main.")
+            .Refuses(c => Running(c, "pick another name"))
             .Handles(c => Results.Json(() => Api.CreateAgentAsync(Space(c), new CreateAgentRequest(c.String("name"), c.String("source_repo"),
                 c.OptionalString("description"), c.OptionalString("purpose"), c.OptionalString("source_branch")), c.Cancellation)));
 
         yield return Tool("get_agent", "Get agent", ToolEffect.Read, "Get one agent of a space.")
-            .Required("agent_name", Text, NameArgument)
+            .Required("name", Text, null).Alias("agent_name")
             .Optional("space", Text, SpaceArgument)
-            .Handles(c => Results.Json(() => Api.GetAgentAsync(Space(c), c.String("agent_name"), c.Cancellation)));
+            .Refuses(c => Running(c, "list_agents shows it; list_running_agents lists the agents that run"))
+            .Handles(c => Results.Json(() => Api.GetAgentAsync(Space(c), c.String("name"), c.Cancellation)));
 
         yield return Tool("update_agent", "Update agent", ToolEffect.Update,
-                "Change an agent's description, purpose, repository or branch (give at least one); rebuild the space to apply code.")
-            .Required("agent_name", Text, NameArgument)
+                "Change an agent's description, purpose, repository or branch; rebuild to apply code.")
+            .Required("name", Text, null).Alias("agent_name")
             .Optional("space", Text, SpaceArgument)
-            .Optional("description", Text, "New description.")
-            .Optional("purpose", Text, "New purpose.")
-            .Optional("source_repo", Text, "New source repository.")
-            .Optional("source_branch", Text, "New branch.")
+            .Optional("description", Text, null)
+            .Optional("purpose", Text, null)
+            .Optional("source_repo", Text, null)
+            .Optional("source_branch", Text, null)
+            .Refuses(c => Running(c))
             .Handles(c =>
             {
                 var request = new UpdateAgentRequest(c.OptionalString("description"), c.OptionalString("purpose"),
                     c.OptionalString("source_repo"), c.OptionalString("source_branch"));
                 return request is { Description: null, Purpose: null, SourceRepo: null, SourceBranch: null }
                     ? Task.FromResult(ToolResults.InvalidArguments("update_agent", ["give at least one of description, purpose, source_repo, source_branch"]))
-                    : Results.Json(() => Api.UpdateAgentAsync(Space(c), c.String("agent_name"), request, c.Cancellation));
+                    : Results.Json(() => Api.UpdateAgentAsync(Space(c), c.String("name"), request, c.Cancellation));
             });
 
         yield return Tool("delete_agent", "Delete agent", ToolEffect.Delete, "Permanently remove an agent from a space.")
-            .Required("agent_name", Text, NameArgument)
+            .Required("name", Text, null).Alias("agent_name")
             .Optional("space", Text, SpaceArgument)
-            .Handles(c => Results.Confirm(() => Api.DeleteAgentAsync(Space(c), c.String("agent_name"), c.Cancellation),
-                $"Deleted agent '{c.String("agent_name")}' from space '{Space(c)}'."));
+            .Refuses(c => Running(c))
+            .Handles(c => Results.Confirm(() => Api.DeleteAgentAsync(Space(c), c.String("name"), c.Cancellation),
+                $"Deleted agent '{c.String("name")}' from space '{Space(c)}'."));
 
         yield return Tool("update_agent_status", "Set agent status", ToolEffect.Update, "Overwrite an agent's status.")
-            .Required("agent_name", Text, NameArgument)
-            .Required("status", Text, "The status to write.", RaworcClient.AgentStatuses)
+            .Required("name", Text, null).Alias("agent_name")
+            .Required("status", Text, null, RaworcClient.AgentStatuses)
             .Optional("space", Text, SpaceArgument)
-            .Handles(c => Results.Json(() => Api.UpdateAgentStatusAsync(Space(c), c.String("agent_name"), c.String("status"), c.Cancellation)));
+            .Handles(c => Results.Json(() => Api.UpdateAgentStatusAsync(Space(c), c.String("name"), c.String("status"), c.Cancellation)));
 
         yield return Tool("deploy_agent", "Deploy agent", ToolEffect.Update,
-                "Mark an agent for deployment (status building). Agents reach sessions through the space build (create_build).")
-            .Required("agent_name", Text, NameArgument)
+                "Set an agent's status to building; only create_build puts code into sessions.")
+            .Required("name", Text, null).Alias("agent_name")
             .Optional("space", Text, SpaceArgument)
-            .Handles(c => Results.Json(() => Api.DeployAgentAsync(Space(c), c.String("agent_name"), c.Cancellation)));
+            .Handles(c => Results.Json(() => Api.DeployAgentAsync(Space(c), c.String("name"), c.Cancellation)));
 
         yield return Tool("stop_agent", "Stop agent", ToolEffect.Update, "Stop an agent (status stopped).")
-            .Required("agent_name", Text, NameArgument)
+            .Required("name", Text, null).Alias("agent_name")
             .Optional("space", Text, SpaceArgument)
-            .Handles(c => Results.Json(() => Api.StopAgentAsync(Space(c), c.String("agent_name"), c.Cancellation)));
+            .Handles(c => Results.Json(() => Api.StopAgentAsync(Space(c), c.String("name"), c.Cancellation)));
 
-        yield return Tool("list_running_agents", "List running agents", ToolEffect.Read, "List the agents of a space whose status is running.")
+        yield return Tool("list_running_agents", "List running agents", ToolEffect.Read, "List a space's agents whose status is running.")
             .Optional("space", Text, SpaceArgument)
             .Handles(c => Results.Json(() => Api.ListRunningAgentsAsync(Space(c), c.Cancellation)));
 
-        yield return Tool("get_agent_logs", "Get agent logs", ToolEffect.Read, "Get an agent's latest stdout and stderr lines, as a snapshot.")
-            .Required("agent_name", Text, NameArgument)
-            .Optional("space", Text, SpaceArgument)
+        yield return Tool("get_agent_logs", "Get agent logs", ToolEffect.Read,
+                "Get an agent's latest stdout/stderr lines from log files on the API host; empty may just mean no file.")
+            .Required("name", Text, null).Alias("agent_name")
             .Optional("limit", Integer, "Lines per stream (default 100).", minimum: 1, maximum: 10000)
-            .Optional("log_type", Text, "Which stream: all (default), stdout or stderr.", RaworcClient.AgentLogTypes)
+            .Optional("log_type", Text, "Default all.", RaworcClient.AgentLogTypes)
+            .Ignores("space") // the server reads the files by agent name only; the route still has a space
             .Ignores("follow") // the API cannot stream
-            .Handles(c => Results.Json(() => Api.GetAgentLogsAsync(Space(c), c.String("agent_name"), c.OptionalInt("limit"),
+            .Handles(c => Results.Json(() => Api.GetAgentLogsAsync(Space(c), c.String("name"), c.OptionalInt("limit"),
                 c.OptionalString("log_type"), c.Cancellation)));
     }
 }

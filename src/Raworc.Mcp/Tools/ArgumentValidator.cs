@@ -28,6 +28,9 @@ internal static class ArgumentValidator
             long length = value.ValueKind == JsonValueKind.String ? value.GetString()!.Length : value.GetRawText().Length;
             if (length > definition.MaxLength)
                 yield return $"argument '{name}' is {length:N0} {(value.ValueKind == JsonValueKind.String ? "characters" : "bytes of JSON")} long; the limit is {definition.MaxLength:N0}";
+            else if (definition.MaxUtf8Bytes is { } maxBytes && value.ValueKind == JsonValueKind.String &&
+                     Encoding.UTF8.GetByteCount(value.GetString()!) is var bytes && bytes > maxBytes)
+                yield return $"argument '{name}' is {bytes:N0} bytes in UTF-8; the server stores at most {maxBytes:N0} bytes";
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
@@ -13,30 +12,38 @@ internal sealed class BuildTools(ToolContext context) : ToolSet(context)
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("create_build", "Build space", ToolEffect.Create,
-                "Start building a space's image from its agents' repositories. Returns the build (status pending); wait_for_build waits for it.",
+                "Build a space's image from its agents' repositories (see wait_for_build).",
                 openWorld: true)
             .Optional("space", Text, SpaceArgument)
             .Ignores("dockerfile") // the API builds with its own Dockerfile
-            .Optional("force_rebuild", Flag, "Rebuild even if nothing changed.")
+            .Optional("force_rebuild", Flag, null)
             .Handles(c => Results.Json(() => Api.CreateBuildAsync(Space(c), new CreateBuildRequest(c.OptionalBool("force_rebuild")), c.Cancellation)));
 
         yield return Tool("get_latest_build", "Get latest build", ToolEffect.Read,
-                "Get a space's most recent build: status (pending, building, completed, failed), image tag, error.")
+                "Get a space's newest build: status, image tag, error.")
             .Optional("space", Text, SpaceArgument)
             .Handles(c => Results.Json(() => Api.GetLatestBuildAsync(Space(c), c.Cancellation)));
 
-        yield return Tool("get_build", "Get build", ToolEffect.Read, "Get one build of a space by its build_id.")
-            .Required("build_id", Text, "Build id (the build_id of create_build's result).")
+        yield return Tool("get_build", "Get build", ToolEffect.Read, "Get a build of a space by build_id.")
+            .Required("build_id", Text, null)
             .Optional("space", Text, SpaceArgument)
+            .Refuses(c => LatestAsId(c, "get_latest_build"))
             .Handles(c => Results.Json(() => Api.GetBuildAsync(Space(c), c.String("build_id"), c.Cancellation)));
 
         yield return Tool("wait_for_build", "Wait for build", ToolEffect.Read,
-                "Wait until a build is completed or failed, with progress; returns the build. By build_id, else the space's latest build. If time runs out, says so.")
-            .Optional("build_id", Text, "Build id; the space's latest build when omitted.")
+                "Wait, with progress, for a build (default: the latest) to complete or fail; returns it.")
+            .Optional("build_id", Text, "Omit for the latest build.")
             .Optional("space", Text, SpaceArgument)
-            .Optional("timeout_seconds", Integer, Polling.TimeoutArgument("the build"), minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+            .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+            .Refuses(c => LatestAsId(c, "wait_for_build without build_id"))
             .Handles(WaitForBuildAsync);
     }
+
+    /// <summary>GET build/latest is its own route: a build_id "latest" would reach it instead of a build of that id.</summary>
+    private static string? LatestAsId(ToolCall call, string instead) =>
+        string.Equals(call.OptionalString("build_id"), "latest", StringComparison.OrdinalIgnoreCase)
+            ? $"'latest' is not a build id (Raworc routes it to the space's latest build); use {instead}"
+            : null;
 
     /// <summary>Where a status stands on the way pending → building → completed/failed, for progress notifications.</summary>
     private static int Stage(string status) => status switch { "pending" => 1, "building" => 2, "completed" or "failed" => 3, _ => 0 };
@@ -68,14 +75,10 @@ internal sealed class BuildTools(ToolContext context) : ToolSet(context)
             var last = outcome.Last;
             if (outcome.Done) return ToolJson.ToNode(last)!;
             string again = space == Configuration.DefaultSpace ? $"build_id '{last.BuildId}'" : $"build_id '{last.BuildId}' and space '{space}'";
-            return new JsonObject
-            {
-                ["still_running"] = true,
-                ["status"] = last.Status,
-                ["note"] = $"Build {last.BuildId} of space '{space}' is still {last.Status} after {Polling.Seconds(outcome.Elapsed)}. " +
-                    $"To keep waiting, call wait_for_build again with {again}.",
-                ["build"] = ToolJson.ToNode(last),
-            };
+            return Polling.NotFinished(true, last.Status,
+                $"Build {last.BuildId} of space '{space}' is still {last.Status} after {Polling.Seconds(outcome.Elapsed)}. " +
+                $"To keep waiting, call wait_for_build again with {again}.",
+                ("build", ToolJson.ToNode(last)));
         });
     }
 }

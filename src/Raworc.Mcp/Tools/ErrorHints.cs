@@ -24,11 +24,12 @@ internal static class ErrorHints
             (null, RaworcApiException.Codes.Timeout) => "retry; if it keeps happening the API is slow or unreachable (raise RAWORC_TIMEOUT, or check the network).",
             (null, RaworcApiException.Codes.Network) => "check RAWORC_API_URL and the network or proxy (HTTPS_PROXY, NO_PROXY); health_check tests the connection.",
             (null, RaworcApiException.Codes.NotConfigured) => "the user must configure credentials for raworc-mcp and restart it.",
+            (401, RaworcApiException.Codes.WrongCurrentPassword) => "ask the user for the account's current password; do not guess it.",
             (401, _) when e.Operation.EndsWith("auth/login", StringComparison.Ordinal) => "the user must fix RAWORC_USERNAME and RAWORC_PASSWORD.",
             (401, _) when Has("caller's bearer token") => "the user must put a fresh Raworc token (tokens expire after 24 hours) in the Authorization header of their MCP client's configuration for this server; whoami checks it.",
             (401, _) => "the token was rejected: tokens expire after 24 hours. The user should set a fresh RAWORC_AUTH_TOKEN (or RAWORC_USERNAME and RAWORC_PASSWORD so raworc-mcp can log in by itself); whoami checks the credentials.",
             (403, _) => "the service account lacks a role for this; see list_role_bindings.",
-            (400, _) when Has("ANTHROPIC_API_KEY") => "create the secret with create_secret (key_name ANTHROPIC_API_KEY) in that space, build the space (create_build, then wait_for_build) if it has no completed build, then retry.",
+            (400, _) when Has("ANTHROPIC_API_KEY") => "create the secret with create_secret (name ANTHROPIC_API_KEY) in that space, build the space (create_build, then wait_for_build) if it has no completed build, then retry.",
             (400, _) when Has("must be built") || Has("image tag") => "run create_build for the space and wait_for_build until it is completed, then retry.",
             (400, _) when Has("already closed") => "the session is already closed; restore_session reopens it.",
             (400, _) when Has("only closed sessions") => "only closed sessions can be restored; get_session shows the current state.",
@@ -45,9 +46,13 @@ internal static class ErrorHints
             (409, _) => "it already exists: use the matching get_ or update_ tool, or pick another name.",
             (422, _) or (415, _) or (400, RaworcApiException.Codes.Http) => "the API rejected the request as malformed; check the arguments against the tool's schema.",
             (429, _) => "the API is rate limiting; wait a little before calling again.",
+            (500, "DATABASE_ERROR") when e.Operation == "POST service-accounts" =>
+                "Raworc 0.3.0 cannot create service accounts (its insert names a column the table lacks); names must also match [A-Za-z0-9_.-]+. A server upgrade or an administrator with database access can create the account.",
             (500, "DATABASE_ERROR") when e.Operation.StartsWith("POST role-bindings", StringComparison.Ordinal) => "the role may not exist (list_roles) or the binding may exist already (list_role_bindings): the API reports both as a database error.",
             (500, _) when e.Operation.StartsWith("DELETE spaces/", StringComparison.Ordinal) && !e.Operation.Contains("/secrets/") && !e.Operation.Contains("/agents/") =>
                 "a space that has (or had) sessions cannot be deleted, even after they were terminated; deactivate it with update_space (active false) instead.",
+            (>= 500, _) when e.Operation.StartsWith("POST sessions/", StringComparison.Ordinal) && e.Operation.EndsWith("/messages", StringComparison.Ordinal) =>
+                "if the session was closed: Raworc 0.3.0 does not reopen it for a message, and leaves it marked idle with its container stopped; call close_session, then restore_session, then send again. Otherwise retry later.",
             (>= 500, _) => "a server-side failure; retry later, and if it persists report it to the Raworc operators.",
             _ => null,
         };

@@ -7,15 +7,16 @@ namespace Raworc.Mcp.Tools;
 /// <summary>Space secrets, passed to sessions as environment (ANTHROPIC_API_KEY is required to run sessions).</summary>
 internal sealed class SecretTools(ToolContext context) : ToolSet(context)
 {
-    private const string KeyArgument = "Secret key, e.g. ANTHROPIC_API_KEY.";
-    private const string ShowValuesArgument = "Include the values (plain text, as encrypted_value); needs the user's consent.";
+    /// <summary>Raworc 0.3.0 stores values in a MySQL TEXT column.</summary>
+    private const int MaxValueBytes = 65_535;
+    private const string ShowValuesArgument = "Include values; needs the user's consent.";
 
     public override string Name => "secrets";
 
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("list_secrets", "List secrets", ToolEffect.Read,
-                "List the secrets of a space by key and description; values only when show_values is true.")
+                "List a space's secrets; values only with show_values.")
             .Optional("space", Text, SpaceArgument)
             .Optional("show_values", Flag, ShowValuesArgument)
             .Handles(async c =>
@@ -26,45 +27,45 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
                     : await Results.Json(() => Api.ListSecretsAsync(Space(c), show, c.Cancellation));
             });
 
-        yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space. Returns its key and description, never the value.")
-            .Required("key_name", Text, KeyArgument)
-            .Required("value", Text, "Secret value.", maxLength: 65_536).Sensitive()
+        yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space; the value is never returned.")
+            .Required("name", Text, null).Alias("key_name", "key")
+            .Required("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
             .Optional("space", Text, SpaceArgument)
-            .Optional("description", Text, "What the secret is for.")
+            .Optional("description", Text, null)
             // "Never the value", even from an API that echoes it back.
             .Handles(c => Results.Json(async () => (await Api.CreateSecretAsync(Space(c),
-                new CreateSecretRequest(c.String("key_name"), c.String("value"), c.OptionalString("description")), c.Cancellation)) with { EncryptedValue = null }));
+                new CreateSecretRequest(c.String("name"), c.String("value"), c.OptionalString("description")), c.Cancellation)) with { EncryptedValue = null }));
 
-        yield return Tool("get_secret", "Get secret", ToolEffect.Read, "Get one secret of a space; its value only when show_values is true.")
-            .Required("key", Text, KeyArgument)
+        yield return Tool("get_secret", "Get secret", ToolEffect.Read, "Get a secret; its value only with show_values.")
+            .Required("name", Text, null).Alias("key", "key_name")
             .Optional("space", Text, SpaceArgument)
             .Optional("show_values", Flag, ShowValuesArgument)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, $"the value of secret '{c.String("key")}' of space '{Space(c)}'") is { } refusal
+                return show && await RefuseSecretValuesAsync(c, $"the value of secret '{c.String("name")}' of space '{Space(c)}'") is { } refusal
                     ? refusal
-                    : await Results.Json(() => Api.GetSecretAsync(Space(c), c.String("key"), show, c.Cancellation));
+                    : await Results.Json(() => Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation));
             });
 
-        yield return Tool("update_secret", "Update secret", ToolEffect.Update, "Replace a secret's value or description. Give at least one.")
-            .Required("key", Text, KeyArgument)
+        yield return Tool("update_secret", "Update secret", ToolEffect.Update, "Replace a secret's value or description.")
+            .Required("name", Text, null).Alias("key", "key_name")
             .Optional("space", Text, SpaceArgument)
-            .Optional("value", Text, "New value.", maxLength: 65_536).Sensitive()
-            .Optional("description", Text, "New description.")
+            .Optional("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
+            .Optional("description", Text, null)
             .Handles(c =>
             {
                 var request = new UpdateSecretRequest(c.OptionalString("value"), c.OptionalString("description"));
                 return request is { Value: null, Description: null }
                     ? Task.FromResult(ToolResults.InvalidArguments("update_secret", ["give at least one of value, description"]))
-                    : Results.Json(async () => (await Api.UpdateSecretAsync(Space(c), c.String("key"), request, c.Cancellation)) with { EncryptedValue = null });
+                    : Results.Json(async () => (await Api.UpdateSecretAsync(Space(c), c.String("name"), request, c.Cancellation)) with { EncryptedValue = null });
             });
 
         yield return Tool("delete_secret", "Delete secret", ToolEffect.Delete, "Permanently delete a secret from a space.")
-            .Required("key", Text, KeyArgument)
+            .Required("name", Text, null).Alias("key", "key_name")
             .Optional("space", Text, SpaceArgument)
-            .Handles(c => Results.Confirm(() => Api.DeleteSecretAsync(Space(c), c.String("key"), c.Cancellation),
-                $"Deleted secret '{c.String("key")}' from space '{Space(c)}'."));
+            .Handles(c => Results.Confirm(() => Api.DeleteSecretAsync(Space(c), c.String("name"), c.Cancellation),
+                $"Deleted secret '{c.String("name")}' from space '{Space(c)}'."));
     }
 
     /// <summary>

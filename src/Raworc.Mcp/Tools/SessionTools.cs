@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
@@ -13,76 +12,80 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("list_sessions", "List sessions", ToolEffect.Read,
-                "List the sessions of a space, newest first, with state (init, idle, busy, closed, errored).")
+                "List a space's sessions with their state, newest first.")
             .Optional("space", Text, SpaceArgument)
-            .Optional("state", Text, "Only sessions in this state.", RaworcClient.SessionStates)
+            .Optional("state", Text, null, RaworcClient.SessionStates)
             .Handles(c => Results.Json(() => Api.ListSessionsAsync(Space(c), c.OptionalString("state"), c.Cancellation)));
 
         yield return Tool("create_session", "Create session", ToolEffect.Create,
-                "Start a session (an agent container) in a space that has an ANTHROPIC_API_KEY secret and a completed build. State init, then idle.")
+                "Start a session (agent container); its space needs an ANTHROPIC_API_KEY secret and a build.")
             .Optional("space", Text, SpaceArgument)
-            .Optional("metadata", AnyObject, "Free-form metadata object.")
+            .Optional("metadata", AnyObject, null)
             .Handles(c => Results.Json(() => Api.CreateSessionAsync(new CreateSessionRequest(Space(c), c.OptionalObject("metadata")), c.Cancellation)));
 
-        yield return Tool("get_session", "Get session", ToolEffect.Read, "Get one session: state, space, parent, timestamps, metadata.")
-            .Required("session_id", Text, SessionIdArgument)
+        yield return Tool("get_session", "Get session", ToolEffect.Read, "Get one session by id.")
+            .Required("session_id", Text, null)
             .Ignores("space")
             .Handles(c => Results.Json(() => Api.GetSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("update_session", "Update session", ToolEffect.Update, "Replace a session's metadata.")
-            .Required("session_id", Text, SessionIdArgument)
-            .Required("metadata", AnyObject, "New metadata object; replaces the old one.")
+            .Required("session_id", Text, null)
+            .Required("metadata", AnyObject, "Replaces the old.")
             .Ignores("space")
             .Handles(c => Results.Json(() => Api.UpdateSessionAsync(c.String("session_id"),
                 new UpdateSessionRequest(c.OptionalObject("metadata")!.Value), c.Cancellation)));
 
         yield return Tool("update_session_state", "Set session state", ToolEffect.Update,
-                "Overwrite a session's state, unchecked (a repair tool). To stop or reopen a session use close_session or restore_session.")
-            .Required("session_id", Text, SessionIdArgument)
-            .Required("state", Text, "The state to write.", RaworcClient.SessionStates)
+                "Overwrite a session's state unchecked, for repairs only.")
+            .Required("session_id", Text, null)
+            .Required("state", Text, null, RaworcClient.SessionStates)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.UpdateSessionStateAsync(c.String("session_id"), c.String("state"), c.Cancellation)));
 
         yield return Tool("close_session", "Close session", ToolEffect.Update,
-                "Close a session: its container stops, its files stay; restore_session (or a new message) reopens it.")
-            .Required("session_id", Text, SessionIdArgument)
+                "Close a session: container stopped, files kept; restore_session reopens it.")
+            .Required("session_id", Text, null)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("restore_session", "Restore session", ToolEffect.Update, "Reopen a closed session; it becomes idle.")
-            .Required("session_id", Text, SessionIdArgument)
+            .Required("session_id", Text, null)
+            .Ignores("space")
             .Handles(c => Results.Json(() => Api.RestoreSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("remix_session", "Remix session", ToolEffect.Create,
-                "Fork a session into a new one with a copy of its files, in the same space. Returns the new session.")
-            .Required("session_id", Text, SessionIdArgument)
+                "Fork a session, files included, into a new one in the same space.")
+            .Required("session_id", Text, null)
             .Ignores("space") // the new session always stays in the parent's space
-            .Optional("metadata", AnyObject, "Metadata for the new session; copied from the parent when omitted.")
+            .Optional("metadata", AnyObject, "Default: the parent's.")
             .Handles(c => Results.Json(() => Api.RemixSessionAsync(c.String("session_id"),
                 new RemixSessionRequest(c.OptionalObject("metadata")), c.Cancellation)));
 
         yield return Tool("pause_session", "Pause session", ToolEffect.Update,
-                "Pause a session: the API has no pause, so this closes it (container stopped, files kept); resume_session reopens it.")
-            .Required("session_id", Text, SessionIdArgument)
+                "Close a session (the API has no pause; files kept); resume_session reopens it.")
+            .Required("session_id", Text, null)
             .Ignores("space")
             .Handles(c => Results.Json(() => Api.CloseSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("resume_session", "Resume session", ToolEffect.Update,
-                "Resume a paused session: the API has no resume, so this restores the closed session (idle again).")
-            .Required("session_id", Text, SessionIdArgument)
+                "Restore a closed session (the API has no resume).")
+            .Required("session_id", Text, null)
             .Ignores("space")
             .Handles(c => Results.Json(() => Api.RestoreSessionAsync(c.String("session_id"), c.Cancellation)));
 
         yield return Tool("terminate_session", "Terminate session", ToolEffect.Delete,
-                "Permanently delete a session with its container, files and messages.")
-            .Required("session_id", Text, SessionIdArgument)
+                "Delete a session: marked deleted and no longer listed, container and files destroyed; its messages stay in the database.")
+            .Required("session_id", Text, null)
             .Ignores("space")
             .Handles(c => Results.Confirm(() => Api.DeleteSessionAsync(c.String("session_id"), c.Cancellation),
                 $"Terminated session '{c.String("session_id")}'."));
 
         yield return Tool("wait_for_session", "Wait for session", ToolEffect.Read,
-                "Wait until a session reaches a state (default idle: started, or done answering), with progress; returns the session. If time runs out, says so.")
-            .Required("session_id", Text, SessionIdArgument)
-            .Optional("state", Text, "The state to wait for (default idle).", WaitStates)
-            .Optional("timeout_seconds", Integer, Polling.TimeoutArgument("the state"), minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+                "Wait, with progress, for a session to reach a state (default idle); returns it.")
+            .Required("session_id", Text, null)
+            .Optional("state", Text, "Default idle.", WaitStates)
+            .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
+            .Ignores("space")
             .Handles(WaitForSessionAsync);
     }
 
@@ -113,16 +116,11 @@ internal sealed class SessionTools(ToolContext context) : ToolSet(context)
             var last = outcome.Last;
             if (last.State == target) return ToolJson.ToNode(last)!;
             bool errored = last.State == "errored";
-            return new JsonObject
-            {
-                ["still_waiting"] = !errored,
-                ["state"] = last.State,
-                ["note"] = errored
-                    ? $"Session {id} is errored and will not become {target}. get_messages shows what happened; remix_session forks it into a new session."
-                    : $"Session {id} is still {last.State} after {Polling.Seconds(outcome.Elapsed)}, not yet {target}. " +
-                      $"To keep waiting, call wait_for_session again with session_id '{id}'" + (target == "idle" ? "." : $" and state '{target}'."),
-                ["session"] = ToolJson.ToNode(last),
-            };
+            string note = errored
+                ? $"Session {id} is errored and will not become {target}. get_messages shows what happened; remix_session forks it into a new session."
+                : $"Session {id} is still {last.State} after {Polling.Seconds(outcome.Elapsed)}, not yet {target}. " +
+                  $"To keep waiting, call wait_for_session again with session_id '{id}'" + (target == "idle" ? "." : $" and state '{target}'.");
+            return Polling.NotFinished(!errored, last.State, note, ("session", ToolJson.ToNode(last)));
         });
     }
 }

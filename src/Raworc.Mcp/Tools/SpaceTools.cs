@@ -10,27 +10,27 @@ internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
 
     public override IEnumerable<ToolDefinition> Define()
     {
-        yield return Tool("list_spaces", "List spaces", ToolEffect.Read, "List all spaces with description, settings and active flag, newest first.")
+        yield return Tool("list_spaces", "List spaces", ToolEffect.Read, "List active spaces (inactive ones are left out), newest first.")
             .Handles(c => Results.Json(() => Api.ListSpacesAsync(c.Cancellation)));
 
         yield return Tool("create_space", "Create space", ToolEffect.Create,
-                "Create a space. Sessions need an ANTHROPIC_API_KEY secret, agents and a completed build in it.")
-            .Required("name", Text, "Space name: letters, digits, '_', '.' and '-'.")
-            .Optional("description", Text, "What the space is for.")
-            .Optional("settings", AnyObject, "Free-form settings object.")
+                "Create a space (sessions need its ANTHROPIC_API_KEY secret, agents and a build).")
+            .Required("name", Text, "Letters, digits, _ . -")
+            .Optional("description", Text, null)
+            .Optional("settings", AnyObject, null)
             .Handles(c => Results.Json(() => Api.CreateSpaceAsync(
                 new CreateSpaceRequest(c.String("name"), c.OptionalString("description"), c.OptionalObject("settings")), c.Cancellation)));
 
         yield return Tool("get_space", "Get space", ToolEffect.Read, "Get one space by name.")
-            .Required("name", Text, "Space name.")
+            .Required("name", Text, null)
             .Handles(c => Results.Json(() => Api.GetSpaceAsync(c.String("name"), c.Cancellation)));
 
         yield return Tool("update_space", "Update space", ToolEffect.Update,
-                "Change a space's description, settings (replaced whole) or active flag. Give at least one field.")
-            .Required("name", Text, "Space name.")
-            .Optional("description", Text, "New description.")
-            .Optional("settings", AnyObject, "New settings object; replaces the old one.")
-            .Optional("active", Flag, "Whether the space is active.")
+                "Change a space's description, settings or active flag; inactive ones go unlisted.")
+            .Required("name", Text, null)
+            .Optional("description", Text, null)
+            .Optional("settings", AnyObject, "Replaces the old.")
+            .Optional("active", Flag, null)
             .Handles(c =>
             {
                 var request = new UpdateSpaceRequest(c.OptionalString("description"), c.OptionalObject("settings"), c.OptionalBool("active"));
@@ -41,7 +41,7 @@ internal sealed class SpaceTools(ToolContext context) : ToolSet(context)
 
         yield return Tool("delete_space", "Delete space", ToolEffect.Delete,
                 "Permanently delete a space. Not possible for the default space or one that had sessions (deactivate it with update_space).")
-            .Required("name", Text, "Space name.")
+            .Required("name", Text, null)
             .Handles(c => Results.Confirm(() => Api.DeleteSpaceAsync(c.String("name"), c.Cancellation), $"Deleted space '{c.String("name")}'."));
     }
 }

@@ -9,13 +9,23 @@ namespace Raworc.Mcp.Tools;
 /// A call's arguments, already checked against the tool's schema (so the getters only convert), plus the MCP
 /// request for what a handler may need beyond them (progress, the client).
 /// </summary>
-internal sealed class ToolCall(RequestContext<CallToolRequestParams> request, CancellationToken cancellation)
+internal sealed class ToolCall(RequestContext<CallToolRequestParams> request, CancellationToken cancellation,
+    IDictionary<string, JsonElement>? arguments = null)
 {
-    private readonly IDictionary<string, JsonElement> _arguments = request.Params?.Arguments ?? new Dictionary<string, JsonElement>();
+    private readonly IDictionary<string, JsonElement> _arguments = arguments ?? request.Params?.Arguments ?? new Dictionary<string, JsonElement>();
+
+    /// <summary>The arguments as given, or as resolved by <see cref="WithArguments"/>.</summary>
+    public IEnumerable<KeyValuePair<string, JsonElement>> Arguments => _arguments;
+
+    /// <summary>The same call with its arguments under their current names.</summary>
+    public ToolCall WithArguments(IDictionary<string, JsonElement> resolved) => new(Request, Cancellation, resolved);
 
     public RequestContext<CallToolRequestParams> Request { get; } = request;
 
     public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Whether the argument was given with a value other than null.</summary>
+    public bool Has(string name) => Get(name) is not null;
 
     /// <summary>A required string argument.</summary>
     public string String(string name) => OptionalString(name)!;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 
 namespace Raworc.Mcp.Tools;
@@ -28,18 +30,56 @@ internal static class ToolCatalog
         return [.. toolsets.SelectMany(set => set.Define().Select(tool => new CatalogEntry(set.Name, tool, tool.ToProtocolTool())))];
     }
 
-    /// <summary>Checks the arguments against the tool's schema, then runs it.</summary>
+    /// <summary>Renames older argument names to the current ones, checks the arguments against the tool's schema, then runs it.</summary>
     public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
     {
-        var result = await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
+        var (resolved, conflicts) = ResolveAliases(entry.Definition, call.Arguments);
+        call = call.WithArguments(resolved);
+        var result = conflicts.Count > 0
+            ? ToolResults.InvalidArguments(entry.Name, conflicts)
+            : await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
         return result.IsError == true ? Redact(result, entry.Definition, call) : result;
+    }
+
+    private static (Dictionary<string, JsonElement> Resolved, List<string> Conflicts) ResolveAliases(
+        ToolDefinition definition, IEnumerable<KeyValuePair<string, JsonElement>> arguments)
+    {
+        var resolved = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var givenAs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var conflicts = new List<string>();
+        foreach (var (name, given) in arguments)
+        {
+            string current = definition.Arguments.FirstOrDefault(a => a.Aliases.Contains(name))?.Name ?? name;
+            var value = definition.Arguments.Any(a => a.Name == current && a.Type == ArgumentType.RoleRules) ? RenameRuleFields(given) : given;
+            if (resolved.TryAdd(current, value)) givenAs[current] = name;
+            else conflicts.Add($"'{(name == current ? givenAs[current] : name)}' is another name for '{current}'; give only '{current}'");
+        }
+        return (resolved, conflicts);
+    }
+
+    private static readonly (string Earlier, string Current)[] EarlierRuleFields = [("apiGroups", "api_groups"), ("resourceNames", "resource_names")];
+
+    /// <summary>Rules written with the earlier camelCase field names (apiGroups, resourceNames) get the API's names.</summary>
+    private static JsonElement RenameRuleFields(JsonElement rules)
+    {
+        if (rules.ValueKind != JsonValueKind.Array) return rules; // the schema check reports it
+        var array = JsonNode.Parse(rules.GetRawText())!.AsArray();
+        foreach (var rule in array.OfType<JsonObject>())
+            foreach (var (earlier, current) in EarlierRuleFields)
+                if (!rule.ContainsKey(current) && rule.TryGetPropertyValue(earlier, out var value))
+                {
+                    rule.Remove(earlier);
+                    rule[current] = value;
+                }
+        return JsonSerializer.SerializeToElement(array, ToolJsonContext.Default.JsonNode);
     }
 
     /// <summary>An API error text may quote the request: a password or secret value given in this call is masked.</summary>
     private static CallToolResult Redact(CallToolResult result, ToolDefinition definition, ToolCall call)
     {
-        var secrets = definition.Arguments.Where(a => a.Sensitive).Select(a => call.OptionalString(a.Name))
-            .Where(v => v is { Length: >= 3 }).Cast<string>().ToList();
+        var sensitive = definition.Arguments.Where(a => a.Sensitive).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var secrets = call.Arguments.Where(a => sensitive.Contains(a.Key) && a.Value.ValueKind == JsonValueKind.String)
+            .Select(a => a.Value.GetString()!).Where(v => v.Length >= 3).ToList();
         if (secrets.Count == 0) return result;
         foreach (var block in result.Content.OfType<TextContentBlock>())
             foreach (var secret in secrets)
@@ -49,9 +89,10 @@ internal static class ToolCatalog
 
     private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call)
     {
-        var arguments = call.Request.Params?.Arguments?.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
+        var arguments = call.Arguments.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
         var problems = ArgumentValidator.Validate(entry.ProtocolTool.InputSchema, arguments);
         problems.AddRange(ArgumentValidator.CheckLengths(entry.Definition.Arguments, arguments));
+        if (problems.Count == 0) problems.AddRange(entry.Definition.Refusals.Select(check => check(call)).OfType<string>());
         return problems.Count > 0
             ? Task.FromResult(ToolResults.InvalidArguments(entry.Name, problems))
             : entry.Definition.Handler(call);

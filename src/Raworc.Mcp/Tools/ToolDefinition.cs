@@ -7,7 +7,7 @@ namespace Raworc.Mcp.Tools;
 /// <summary>What a tool does to the control plane; decides its MCP annotations.</summary>
 internal enum ToolEffect
 {
-    /// <summary>Reads only: readOnly, idempotent, not destructive.</summary>
+    /// <summary>Reads only: readOnly (destructive and idempotent mean nothing then).</summary>
     Read,
 
     /// <summary>Creates something or triggers work; calling twice does it twice.</summary>
@@ -39,8 +39,8 @@ internal enum ArgumentType
     RoleRules,
 }
 
-/// <summary>One argument of a tool: what the model sees in the input schema.</summary>
-internal sealed record ToolArgument(string Name, ArgumentType Type, string Description, bool Required)
+/// <summary>One argument of a tool: what the model sees in the input schema (no description where the name says it all).</summary>
+internal sealed record ToolArgument(string Name, ArgumentType Type, string? Description, bool Required)
 {
     /// <summary>For strings: the only values accepted.</summary>
     public IReadOnlyList<string>? AllowedValues { get; init; }
@@ -52,6 +52,12 @@ internal sealed record ToolArgument(string Name, ArgumentType Type, string Descr
 
     /// <summary>Longest accepted value: characters of a string, or bytes of JSON for objects and arrays.</summary>
     public int MaxLength { get; init; } = DefaultMaxLength(Type);
+
+    /// <summary>For strings the server stores in a column limited in bytes: the most UTF-8 bytes it holds.</summary>
+    public int? MaxUtf8Bytes { get; init; }
+
+    /// <summary>Older names of this argument, still accepted but not advertised.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 
     /// <summary>Names and descriptions are short; objects stay well below what the API stores comfortably.</summary>
     public static int DefaultMaxLength(ArgumentType type) => type == ArgumentType.Text ? 10_000 : 100_000;
@@ -69,7 +75,7 @@ internal sealed record ToolArgument(string Name, ArgumentType Type, string Descr
             ArgumentType.RoleRules => RoleRulesSchema(),
             _ => throw new ArgumentOutOfRangeException(nameof(Type)),
         };
-        schema["description"] = Description;
+        if (Description is not null) schema["description"] = Description;
         if (AllowedValues is not null) schema["enum"] = new JsonArray([.. AllowedValues.Select(v => (JsonNode?)v)]);
         if (Minimum is not null) schema["minimum"] = Minimum;
         if (Maximum is not null) schema["maximum"] = Maximum;
@@ -123,6 +129,20 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
         return this;
     }
 
+    /// <summary>Accepts the argument just added under older names too, without listing them.</summary>
+    public ToolDefinition Alias(params string[] names)
+    {
+        _arguments[^1] = _arguments[^1] with { Aliases = [.. _arguments[^1].Aliases, .. names] };
+        return this;
+    }
+
+    /// <summary>Limits the string argument just added to what a server column of <paramref name="bytes"/> bytes holds.</summary>
+    public ToolDefinition MaxUtf8Bytes(int bytes)
+    {
+        _arguments[^1] = _arguments[^1] with { MaxUtf8Bytes = bytes };
+        return this;
+    }
+
     /// <summary>Arguments accepted for compatibility with older clients and ignored; not advertised in the schema.</summary>
     public IReadOnlySet<string> IgnoredArguments => _ignored;
 
@@ -135,16 +155,28 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
         return this;
     }
 
-    public ToolDefinition Required(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null,
+    public ToolDefinition Required(string name, ArgumentType type, string? description, IReadOnlyList<string>? allowedValues = null,
         int? maxLength = null) =>
         Add(new ToolArgument(name, type, description, true) { AllowedValues = allowedValues, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type) });
 
-    public ToolDefinition Optional(string name, ArgumentType type, string description, IReadOnlyList<string>? allowedValues = null,
+    public ToolDefinition Optional(string name, ArgumentType type, string? description, IReadOnlyList<string>? allowedValues = null,
         int? minimum = null, int? maximum = null, int? maxLength = null) =>
         Add(new ToolArgument(name, type, description, false)
         {
             AllowedValues = allowedValues, Minimum = minimum, Maximum = maximum, MaxLength = maxLength ?? ToolArgument.DefaultMaxLength(type),
         });
+
+    /// <summary>Checks run once the arguments fit the schema: a non-null answer refuses the call with that reason.</summary>
+    public IReadOnlyList<Func<ToolCall, string?>> Refusals => _refusals;
+
+    private readonly List<Func<ToolCall, string?>> _refusals = [];
+
+    /// <summary>Refuses calls the server would mishandle, with the reason <paramref name="check"/> returns.</summary>
+    public ToolDefinition Refuses(Func<ToolCall, string?> check)
+    {
+        _refusals.Add(check);
+        return this;
+    }
 
     public ToolDefinition Handles(ToolHandler handler)
     {
@@ -173,14 +205,27 @@ internal sealed record ToolDefinition(string Name, string Title, ToolEffect Effe
             Name = Name,
             Description = Description,
             InputSchema = JsonSerializer.SerializeToElement(schema, ToolJsonContext.Default.JsonObject),
-            Annotations = new ToolAnnotations
-            {
-                Title = Title,
-                ReadOnlyHint = Effect == ToolEffect.Read,
-                DestructiveHint = Effect == ToolEffect.Delete,
-                IdempotentHint = Effect != ToolEffect.Create,
-                OpenWorldHint = OpenWorld,
-            },
+            Annotations = Annotations(),
+        };
+    }
+
+    /// <summary>
+    /// Only the hints that differ from the MCP defaults (readOnly false, destructive true, idempotent false,
+    /// openWorld true): a hint stating its default tells the client nothing, and destructive and idempotent mean
+    /// nothing for a tool that only reads.
+    /// </summary>
+    private ToolAnnotations Annotations()
+    {
+        bool readOnly = Effect == ToolEffect.Read;
+        bool destructive = Effect == ToolEffect.Delete;
+        bool idempotent = Effect != ToolEffect.Create;
+        return new ToolAnnotations
+        {
+            Title = Title,
+            ReadOnlyHint = readOnly ? true : null,
+            DestructiveHint = readOnly || destructive ? null : false,
+            IdempotentHint = !readOnly && idempotent ? true : null,
+            OpenWorldHint = OpenWorld ? null : false,
         };
     }
 }

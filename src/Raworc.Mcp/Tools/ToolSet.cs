@@ -35,6 +35,20 @@ internal abstract class ToolSet(ToolContext context)
     /// <summary>The call's <c>space</c> argument, or the configured default (RAWORC_DEFAULT_SPACE) when omitted.</summary>
     protected string Space(ToolCall call) => call.OptionalString("space") is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space : context.DefaultSpace;
 
-    protected const string SpaceArgument = "Space name; omit for the default space.";
-    protected const string SessionIdArgument = "Session id (a UUID).";
+    /// <summary>The default-space rule itself is in the server instructions, said once.</summary>
+    protected const string SpaceArgument = "Omit for the default.";
+
+    /// <summary>
+    /// Raworc 0.3.0 looks up a service account, role or role binding whose name parses as a UUID by its id, which is
+    /// always empty: such a name is created but never found again.
+    /// </summary>
+    protected static string? UuidName(ToolCall call, string argument, string kind, string? instead = null)
+    {
+        string name = call.String(argument);
+        string candidate = name.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) ? name[9..] : name;
+        return Guid.TryParse(candidate, out _)
+            ? $"the {kind} name '{name}' is a UUID, and Raworc looks such names up as ids, so it cannot be addressed" +
+              (instead is null ? "; pick another name" : $"; {instead}")
+            : null;
+    }
 }

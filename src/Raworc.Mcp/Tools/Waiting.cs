@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using ModelContextProtocol;
 
 namespace Raworc.Mcp.Tools;
@@ -61,10 +62,20 @@ internal static class Polling
     /// <summary>The call's <c>timeout_seconds</c> (already checked against the schema), or the default.</summary>
     public static TimeSpan Timeout(ToolCall call) => TimeSpan.FromSeconds(call.OptionalInt("timeout_seconds") ?? DefaultTimeoutSeconds);
 
-    public static string TimeoutArgument(string what) =>
-        $"Seconds to wait for {what} (default {DefaultTimeoutSeconds}).";
+    public static readonly string TimeoutArgument = $"Default {DefaultTimeoutSeconds}.";
 
     public static string Seconds(TimeSpan elapsed) => $"{Math.Round(elapsed.TotalSeconds):0} s";
+
+    /// <summary>
+    /// The one answer of every wait that ends without its goal: <c>still_waiting</c> (true while calling again may
+    /// still reach it), <c>status</c> (where things stand now), a note on what to do, and the objects read.
+    /// </summary>
+    public static JsonObject NotFinished(bool stillWaiting, string status, string note, params (string Key, JsonNode? Value)[] objects)
+    {
+        var result = new JsonObject { ["still_waiting"] = stillWaiting, ["status"] = status, ["note"] = note };
+        foreach (var (key, value) in objects) result[key] = value;
+        return result;
+    }
 }
 
 /// <summary>
