@@ -16,7 +16,7 @@ internal sealed record HttpSettings
     public const int DefaultPort = 8080;
     public const string DefaultListenHost = "127.0.0.1";
     public const int DefaultDrainSeconds = 10;
-    public const int DefaultRateLimit = 20;
+    public const int DefaultRateLimit = 50;
 
     /// <summary>The MCP endpoint's path.</summary>
     public const string McpPath = "/mcp";
