@@ -71,7 +71,11 @@ public sealed class UserJourneyTests
         // An agent from a repository, then a build.
         var agent = await mcp.CallAsync("create_agent", new
         {
-            space, name = "analyst", source_repo = "Raworc/raworc-agent-python-demo", description = "Demo agent", purpose = "answer questions",
+            space,
+            name = "analyst",
+            source_repo = "Raworc/raworc-agent-python-demo",
+            description = "Demo agent",
+            purpose = "answer questions",
         });
         Assert.Equal("configured", agent.Str("status"));
         Assert.Equal("main", agent.Str("source_branch"));

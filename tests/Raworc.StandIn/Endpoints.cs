@@ -433,8 +433,14 @@ internal static class Endpoints
                 var now = w.Now;
                 var agent = new AgentRec
                 {
-                    Name = name, Description = description, Purpose = purpose, SourceRepo = sourceRepo, SourceBranch = sourceBranch,
-                    CreatedAt = now, UpdatedAt = now, Seq = w.NextSeq(),
+                    Name = name,
+                    Description = description,
+                    Purpose = purpose,
+                    SourceRepo = sourceRepo,
+                    SourceBranch = sourceBranch,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    Seq = w.NextSeq(),
                 };
                 s.Agents.Add(agent);
                 return Reply.Json(agent.ToDto(s.Name), J.AgentDto, 201);

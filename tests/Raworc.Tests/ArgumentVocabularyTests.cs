@@ -103,7 +103,9 @@ public sealed class ArgumentVocabularyTests
         host.Respond(404, """{"error":{"code":"NOT_FOUND","message":"Session not found"}}""");
         var arguments = new Dictionary<string, string>
         {
-            ["update_session"] = ""","metadata":{}""", ["update_session_state"] = ""","state":"idle" """, ["send_message"] = ""","content":"hi" """,
+            ["update_session"] = ""","metadata":{}""",
+            ["update_session_state"] = ""","state":"idle" """,
+            ["send_message"] = ""","content":"hi" """,
         };
         var tools = (await host.Client.ListToolsAsync()).Select(t => t.ProtocolTool)
             .Where(t => t.InputSchema.GetProperty("properties").TryGetProperty("session_id", out _)).Select(t => t.Name).ToList();

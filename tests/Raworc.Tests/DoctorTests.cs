@@ -114,7 +114,9 @@ public sealed class DoctorTests
 
         var (exit, output) = await RunAsync(new()
         {
-            ["RAWORC_API_URL"] = api.Url + "/api/v0", ["RAWORC_USERNAME"] = "ci-bot", ["RAWORC_PASSWORD"] = Password,
+            ["RAWORC_API_URL"] = api.Url + "/api/v0",
+            ["RAWORC_USERNAME"] = "ci-bot",
+            ["RAWORC_PASSWORD"] = Password,
         });
 
         Assert.Equal(1, exit);

@@ -51,9 +51,9 @@ internal static class ErrorHints
             (500, "DATABASE_ERROR") when e.Operation.StartsWith("POST role-bindings", StringComparison.Ordinal) => "the role may not exist (list_roles) or the binding may exist already (list_role_bindings): the API reports both as a database error.",
             (500, _) when e.Operation.StartsWith("DELETE spaces/", StringComparison.Ordinal) && !e.Operation.Contains("/secrets/") && !e.Operation.Contains("/agents/") =>
                 "a space that has (or had) sessions cannot be deleted, even after they were terminated; deactivate it with update_space (active false) instead.",
-            (>= 500, _) when e.Operation.StartsWith("POST sessions/", StringComparison.Ordinal) && e.Operation.EndsWith("/messages", StringComparison.Ordinal) =>
+            (int status, _) when status >= 500 && e.Operation.StartsWith("POST sessions/", StringComparison.Ordinal) && e.Operation.EndsWith("/messages", StringComparison.Ordinal) =>
                 "if the session was closed: Raworc 0.3.0 does not reopen it for a message, and leaves it marked idle with its container stopped; call close_session, then restore_session, then send again. Otherwise retry later.",
-            (>= 500, _) => "a server-side failure; retry later, and if it persists report it to the Raworc operators.",
+            (int status, _) when status >= 500 => "a server-side failure; retry later, and if it persists report it to the Raworc operators.",
             _ => null,
         };
     }

@@ -32,9 +32,8 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Required("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
             .InSpace()
             .Optional("description", Text, null)
-            // "Never the value", even from an API that echoes it back.
-            .Handles(c => Results.Json(async () => (await Api.CreateSecretAsync(Space(c),
-                new CreateSecretRequest(c.String("name"), c.String("value"), c.OptionalString("description")), c.Cancellation)) with { EncryptedValue = null }));
+            .Handles(c => Results.Json(async () => WithoutValue(await Api.CreateSecretAsync(Space(c),
+                new CreateSecretRequest(c.String("name"), c.String("value"), c.OptionalString("description")), c.Cancellation))));
 
         yield return Tool("get_secret", "Get secret", ToolEffect.Read, "Get a secret; its value only with show_values.")
             .Required("name", Text, null).Alias("key", "key_name")
@@ -54,8 +53,8 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Optional("value", Text, "At most 65,535 bytes of UTF-8.", maxLength: MaxValueBytes).MaxUtf8Bytes(MaxValueBytes).Sensitive()
             .Optional("description", Text, null)
             .AtLeastOneOf("value", "description")
-            .Handles(c => Results.Json(async () => (await Api.UpdateSecretAsync(Space(c), c.String("name"),
-                new UpdateSecretRequest(c.OptionalString("value"), c.OptionalString("description")), c.Cancellation)) with { EncryptedValue = null }));
+            .Handles(c => Results.Json(async () => WithoutValue(await Api.UpdateSecretAsync(Space(c), c.String("name"),
+                new UpdateSecretRequest(c.OptionalString("value"), c.OptionalString("description")), c.Cancellation))));
 
         yield return Tool("delete_secret", "Delete secret", ToolEffect.Delete, "Permanently delete a secret from a space.")
             .Required("name", Text, null).Alias("key", "key_name")
@@ -63,6 +62,9 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Handles(c => Results.Confirm(() => Api.DeleteSecretAsync(Space(c), c.String("name"), c.Cancellation),
                 $"Deleted secret '{c.String("name")}' from space '{Space(c)}'."));
     }
+
+    /// <summary>"Never the value", even from an API that echoes it back.</summary>
+    private static Secret WithoutValue(Secret secret) => secret with { EncryptedValue = null };
 
     /// <summary>
     /// Secret values reach the model only with the user's consent: given once by configuration
@@ -87,16 +89,16 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
         try
         {
             answer = await server.ElicitAsync(new ElicitRequestParams
-        {
-            Message = $"The assistant asks to read {what} from Raworc. The values will be shown to the model. Allow it?",
-            RequestedSchema = new ElicitRequestParams.RequestSchema
             {
-                Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
+                Message = $"The assistant asks to read {what} from Raworc. The values will be shown to the model. Allow it?",
+                RequestedSchema = new ElicitRequestParams.RequestSchema
                 {
-                    ["allow"] = new ElicitRequestParams.BooleanSchema { Title = "Show the secret values", Default = false },
+                    Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
+                    {
+                        ["allow"] = new ElicitRequestParams.BooleanSchema { Title = "Show the secret values", Default = false },
+                    },
+                    Required = ["allow"],
                 },
-                Required = ["allow"],
-            },
             }, call.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
