@@ -22,6 +22,8 @@ internal static class Doctor
         string url = settings.Options.ApiUrl.AbsoluteUri.TrimEnd('/');
         output.WriteLine($"{RaworcServer.Name} {RaworcServer.Version} doctor");
 
+        foreach (var warning in settings.Warnings)
+            report.Warn(warning);
         report.Pass($"API URL {url} ({UrlSource(settings)})");
         if (settings.CredentialSource is { } credentials)
             report.Pass($"Credentials: {CredentialKind(settings)} from {credentials}");
@@ -166,6 +168,8 @@ internal static class Doctor
         public void Pass(string text) => output.WriteLine($"✓ {text}");
 
         public void Skip(string text) => output.WriteLine($"- {text}");
+
+        public void Warn(string text) => output.WriteLine($"! {text}");
 
         public void Fail(string problem, string fix)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Raworc.Client;
 
 namespace Raworc.Mcp;
 
@@ -26,4 +27,34 @@ internal static class Logging
         LogLevel.Information => LogLevel.Warning,
         _ => level,
     };
+
+    /// <summary>
+    /// Every logger of the factory masks the known credentials in what it writes, its exceptions included (an
+    /// exception's message may quote an API's answer).
+    /// </summary>
+    public static ILoggerFactory Masking(this ILoggerFactory factory, SecretMask secrets) => new MaskingLoggerFactory(factory, secrets);
+
+    private sealed class MaskingLoggerFactory(ILoggerFactory inner, SecretMask secrets) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new MaskingLogger(inner.CreateLogger(categoryName), secrets);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    private sealed class MaskingLogger(ILogger inner, SecretMask secrets) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!inner.IsEnabled(logLevel)) return;
+            string text = formatter(state, exception);
+            if (exception is not null) text += Environment.NewLine + exception;
+            inner.Log(logLevel, eventId, secrets.Apply(text), null, static (masked, _) => masked);
+        }
+    }
 }

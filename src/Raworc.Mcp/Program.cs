@@ -65,6 +65,7 @@ if (command.Kind == CommandKind.Manifest)
     return 0;
 }
 
+// Every log line is masked for the known credentials: an exception or the API's own words may quote them.
 using var loggerFactory = LoggerFactory.Create(builder =>
 {
     // The SDK's trace level logs whole JSON-RPC messages, which may carry secret values: never below debug.
@@ -77,8 +78,10 @@ using var loggerFactory = LoggerFactory.Create(builder =>
         o.ColorBehavior = LoggerColorBehavior.Disabled;
     });
     builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-});
+}).Masking(configuration.Raworc.Options.Secrets);
 var log = loggerFactory.CreateLogger("raworc-mcp");
+foreach (var warning in configuration.Raworc.Warnings)
+    log.LogWarning("{Warning}", warning);
 
 using var stop = new CancellationTokenSource();
 string? stopReason = null;

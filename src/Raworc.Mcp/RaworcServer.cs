@@ -97,7 +97,7 @@ internal sealed class RaworcServer : IDisposable
         }
         try
         {
-            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
+            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets).ConfigureAwait(false);
         }
         finally
         {

@@ -130,6 +130,13 @@ internal sealed class RaworcPrompts(string defaultSpace)
             if (!string.IsNullOrWhiteSpace(text)) values[key] = text.Trim();
         }
 
+        // The same limit as a tool's text arguments: a prompt's text repeats its arguments several times.
+        var tooLong = values.Where(v => v.Value.Length > Tools.ToolArgument.DefaultMaxLength(Tools.ArgumentType.Text)).Select(v => v.Key).ToList();
+        if (tooLong.Count > 0)
+            throw new McpProtocolException(
+                $"Prompt '{name}': {string.Join("; ", tooLong.Select(k => $"argument '{k}' is {values[k].Length:N0} characters long"))}; the limit is {Tools.ToolArgument.DefaultMaxLength(Tools.ArgumentType.Text):N0}.",
+                McpErrorCode.InvalidParams);
+
         var declared = prompt.Listing.Arguments ?? [];
         var missing = declared.Where(a => a.Required == true && !values.ContainsKey(a.Name)).Select(a => a.Name).ToList();
         if (missing.Count > 0)

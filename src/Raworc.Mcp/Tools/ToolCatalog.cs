@@ -1,4 +1,5 @@
 using ModelContextProtocol.Protocol;
+using Raworc.Client;
 
 namespace Raworc.Mcp.Tools;
 
@@ -28,22 +29,27 @@ internal static class ToolCatalog
         return [.. toolsets.SelectMany(set => set.Define().Select(tool => new CatalogEntry(set.Name, tool, tool.ToProtocolTool())))];
     }
 
-    /// <summary>Checks the arguments against the tool's schema, then runs it.</summary>
-    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
+    /// <summary>Argument names by which tools page or narrow what they return; named in the note of a cut result.</summary>
+    private static readonly string[] PagingArguments = ["limit", "offset", "latest"];
+
+    /// <summary>
+    /// Checks the arguments against the tool's schema, then runs it. Whatever the result says, <paramref name="secrets"/>
+    /// and the call's own passwords and secret values are masked in it (an API may quote the request), and it is cut
+    /// to the <see cref="ResultBudget"/>.
+    /// </summary>
+    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call, SecretMask secrets)
     {
         var result = await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
-        return result.IsError == true ? Redact(result, entry.Definition, call) : result;
-    }
-
-    /// <summary>An API error text may quote the request: a password or secret value given in this call is masked.</summary>
-    private static CallToolResult Redact(CallToolResult result, ToolDefinition definition, ToolCall call)
-    {
-        var secrets = definition.Arguments.Where(a => a.Sensitive).Select(a => call.OptionalString(a.Name))
-            .Where(v => v is { Length: >= 3 }).Cast<string>().ToList();
-        if (secrets.Count == 0) return result;
+        var given = call.Request.Params?.Arguments;
+        var callSecrets = entry.Definition.Arguments
+            .Where(a => a.Sensitive && given?.TryGetValue(a.Name, out var v) == true && v.ValueKind == System.Text.Json.JsonValueKind.String)
+            .Select(a => given![a.Name].GetString()).ToList();
+        var paging = entry.Definition.Arguments.Select(a => a.Name).Intersect(PagingArguments).ToList();
+        string howToSeeMore = paging.Count > 0
+            ? $"Ask for less with {string.Join(", ", paging)} to see the rest page by page."
+            : "This tool cannot page; a narrower tool or resource may show the rest.";
         foreach (var block in result.Content.OfType<TextContentBlock>())
-            foreach (var secret in secrets)
-                block.Text = block.Text.Replace(secret, "[redacted]", StringComparison.Ordinal);
+            block.Text = ResultBudget.Cut(secrets.Apply(block.Text, callSecrets), howToSeeMore);
         return result;
     }
 
