@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 
 // ---------------------------------------------------------------- options
@@ -413,6 +414,74 @@ for (const m of modes) {
   try { await s.initialize(); m.list = await listTools(s); } catch (e) { m.skip = `failed: ${e.message.slice(0, 300)}`; } finally { await s.close(); }
 }
 stub.close();
+
+// Hostile responses: each shape is served by its own stub route to a fresh server process, so that its peak RSS
+// (VmHWM) is that shape's alone. The stub counts the API calls each shape causes.
+const SESSION_ID = '6f3c2a9e-8d1b-4c55-9a0e-2b7d4f1e0c11';
+const T0 = '2025-08-30T18:00:00+00:00';
+const space = (description) => `{"name":"big","description":"${description}","settings":{},"active":true,"created_at":"${T0}","updated_at":"${T0}","created_by":"admin"}`;
+const transcriptPage = (() => {
+  const content = 'w'.repeat(25 * 1024);
+  return Buffer.from('[' + Array.from({ length: 200 }, (_, i) => `{"id":"m${i}","session_id":"${SESSION_ID}","role":"agent","content":"${content}","created_at":"${T0}"}`).join(',') + ']');
+})();
+const HOSTILE = [
+  { label: '31 MB JSON string (get_space)', body: () => Buffer.from(space('x'.repeat(31 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '15M escaped quotes, 30 MB (get_space)', body: () => Buffer.from(space('\\"'.repeat(15 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '30 MB whitespace body (list_spaces)', body: () => Buffer.from('[' + ' '.repeat(30 * 1024 * 1024) + ']'), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
+  { label: 'gzip bomb, 64 MB in 64 KB (list_spaces)', gzip: true, body: () => zlib.gzipSync(Buffer.from('[' + ' '.repeat(64 * 1024 * 1024) + ']'), { level: 9 }), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
+  { label: '3.9 MB JSON string, under the read limit (get_space)', body: () => Buffer.from(space('x'.repeat(3.9 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '1.95M escaped quotes, 3.9 MB, under the read limit (get_space)', body: () => Buffer.from(space('\\"'.repeat(1.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: 'transcript resource, pages of 5 MB (20 available)', transcript: true, call: ['resources/read', { uri: `raworc://sessions/${SESSION_ID}/transcript` }] },
+];
+async function measureHostile() {
+  const results = [];
+  for (const shape of HOSTILE) {
+    const body = shape.transcript ? null : shape.body();
+    let calls = 0, pages = 0;
+    const server = http.createServer((req, res) => {
+      calls++;
+      let payload = body;
+      if (shape.transcript) {
+        if (req.url.startsWith(`/api/v0/sessions/${SESSION_ID}/messages`)) payload = ++pages <= 20 ? transcriptPage : Buffer.from('[]');
+        else payload = Buffer.from(`{"id":"${SESSION_ID}","space":"default","state":"idle","created_at":"${T0}","updated_at":"${T0}"}`);
+      }
+      const headers = { 'content-type': 'application/json' };
+      if (shape.gzip) headers['content-encoding'] = 'gzip';
+      res.writeHead(200, headers);
+      res.on('error', () => { /* the server may stop reading: that is the point */ });
+      res.end(payload);
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env = { ...ours.env, RAWORC_API_URL: `http://127.0.0.1:${server.address().port}/api/v0`, RAWORC_TIMEOUT: '60' };
+    const s = new Session(ours.direct, env);
+    const r = { label: shape.label };
+    try {
+      await s.initialize();
+      const t = performance.now();
+      const answer = await s.request(shape.call[0], shape.call[1], { keepLine: true, timeoutMs: 120_000 });
+      r.ms = answer.at - t;
+      r.lineBytes = Buffer.byteLength(answer.line);
+      r.hwm = vmStatus(s.child.pid).hwm;
+      r.calls = calls;
+      const text = shape.call[0] === 'tools/call' ? callText(answer.msg) : (answer.msg.result?.contents?.[0]?.text ?? '');
+      const code = (text.match(/\b(RESPONSE_TOO_LARGE|NETWORK_ERROR|TIMEOUT|INVALID_RESPONSE)\b/) || [])[0];
+      r.outcome = answer.msg.error ? `JSON-RPC error ${answer.msg.error.code}`
+        : callFailed(answer.msg) ? (code ? `error ${code}` : 'error')
+        : text.includes('[raworc-mcp: cut here.') ? 'cut to the 256 KB budget' : 'whole';
+    } catch (e) {
+      r.outcome = `failed: ${e.message.slice(0, 200)}`;
+    } finally {
+      await s.close();
+      server.closeAllConnections?.();
+      server.close();
+    }
+    log(`hostile: ${shape.label}: ${r.outcome}, ${fmt(MB(r.hwm))} MB peak, ${fmtInt(r.ms)} ms`);
+    results.push(r);
+  }
+  return results;
+}
+log('hostile responses: one fresh server per shape');
+const hostile = await measureHostile();
 const elapsedS = (performance.now() - tStart) / 1000;
 
 // ---------------------------------------------------------------- report
@@ -476,6 +545,12 @@ for (const m of modes) {
   if (m.skip) { lines.push(`| ${m.label} | ${flags} | n/a: ${m.skip} | | | | | | |`); continue; }
   const l = m.list, t = m.flag ? '' : '≤ 18,000 chars';
   lines.push(`| ${m.label} | ${flags} | ${l.count} | ${fmtInt(l.chars)} | ${fmtInt(l.bytes)} | ${fmtInt(l.tokens)} | ${fmtInt(l.wireBytes)} | ${t} | ${m.flag ? '' : pass(l.chars <= 18000)} |`);
+}
+lines.push('', `Hostile API responses (one fresh ${ours.label} per shape; peak RSS is the process's VmHWM after answering):`, '');
+lines.push('| Response shape | API calls | Time to answer (ms) | Peak RSS (MB) | Answer line (bytes) | Outcome | Target | Pass |', '|---|---:|---:|---:|---:|---|---|---|');
+for (const h of hostile) {
+  const mb = MB(h.hwm);
+  lines.push(`| ${h.label} | ${h.calls ?? 'n/a'} | ${fmtInt(h.ms)} | ${fmt(mb)} | ${fmtInt(h.lineBytes)} | ${h.outcome} | ≤ 100 MB | ${Number.isNaN(mb) || mb === undefined ? '' : pass(mb <= 100)} |`);
 }
 lines.push('', 'Notes:', '');
 for (const sub of subjects) {

@@ -35,7 +35,11 @@ public sealed record RaworcClientOptions
     /// </summary>
     public int MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 
-    public const int DefaultMaxResponseBytes = 8 * 1024 * 1024;
+    /// <summary>
+    /// 4 MB: far above any page the API serves (a full page of messages or logs is well under it) and low enough that
+    /// reading, parsing and formatting the largest answer stays a few tens of MB.
+    /// </summary>
+    public const int DefaultMaxResponseBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// The credentials masked in every error message the client writes; it adds <see cref="Token"/>,

@@ -42,7 +42,7 @@ public sealed class HostileApiTests
 
         Assert.True(result.IsError);
         Assert.Contains("RESPONSE_TOO_LARGE", Text(result));
-        Assert.Contains("over the 8 MB raworc-mcp reads", Text(result));
+        Assert.Contains("over the 4 MB raworc-mcp reads", Text(result));
         Assert.DoesNotContain("could not reach", Text(result));
         Assert.Single(host.Requests); // a GET, so it would have been retried as a network error
     }
@@ -137,6 +137,26 @@ public sealed class HostileApiTests
         Assert.Contains("the first 200 messages, oldest first (more follow: get_messages with offset 200 reads on)", text);
         Assert.Contains("get_messages (session_id, limit, offset) pages through the messages", text);
         Assert.Equal(2, host.Requests.Count); // the session and one page: 1 MB is already over the budget
+    }
+
+    [Fact]
+    public async Task A_transcript_page_over_the_read_limit_is_asked_for_again_in_smaller_pages()
+    {
+        await using var host = await StartAsync();
+        string content = new('w', 25 * 1024);
+        string Page(int count) => "[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
+            $$"""{"id":"m{{i}}","session_id":"{{SessionId}}","role":"agent","content":"{{content}}","created_at":"{{T0}}"}""")) + "]";
+        host.Api.Given(Request.Create().WithPath($"/api/v0/sessions/{SessionId}").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Session));
+        foreach (int size in new[] { 200, 50 })
+            host.Api.Given(Request.Create().WithPath($"/api/v0/sessions/{SessionId}/messages").WithParam("limit", size.ToString()).UsingGet())
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Page(size)));
+
+        var result = await host.Client.ReadResourceAsync($"raworc://sessions/{SessionId}/transcript");
+
+        string text = Assert.IsType<TextResourceContents>(Assert.Single(result.Contents)).Text;
+        Assert.Contains("the first 50 messages", text); // 200 of 25 KB is 5 MB, over the 4 MB read limit; 50 are 1.25 MB
+        Assert.Equal(["200", "50"], host.Requests.Where(r => r.RequestMessage.Path.EndsWith("/messages")).Select(r => r.RequestMessage.Query!["limit"].Single()));
     }
 
     [Fact]

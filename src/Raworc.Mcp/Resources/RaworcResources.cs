@@ -101,20 +101,32 @@ internal sealed class RaworcResources(RaworcClient api)
 
     /// <summary>
     /// The messages (paged through), one block per message, oldest first; paging stops once the text read is over the
-    /// <see cref="ResultBudget"/>, since no more of it could be shown.
+    /// <see cref="ResultBudget"/>, since no more of it could be shown. A page over the client's read limit is asked for
+    /// again in quarters, down to single messages; a single message over it ends the transcript there.
     /// </summary>
     private async Task<string> TranscriptAsync(string sessionId, CancellationToken ct)
     {
         var session = await api.GetSessionAsync(sessionId, ct).ConfigureAwait(false);
         var messages = new List<Message>();
         long characters = 0;
+        int pageSize = TranscriptPageSize;
         bool complete = false;
         while (characters <= ResultBudget.MaxBytes)
         {
-            var batch = await api.ListMessagesAsync(sessionId, TranscriptPageSize, messages.Count, ct).ConfigureAwait(false);
+            List<Message> batch;
+            try
+            {
+                batch = await api.ListMessagesAsync(sessionId, pageSize, messages.Count, ct).ConfigureAwait(false);
+            }
+            catch (RaworcApiException e) when (e.ErrorCode == RaworcApiException.Codes.TooLarge)
+            {
+                if (pageSize == 1) break;
+                pageSize = Math.Max(1, pageSize / 4);
+                continue;
+            }
             messages.AddRange(batch);
             characters += batch.Sum(m => (long)m.Content.Length);
-            if (batch.Count < TranscriptPageSize)
+            if (batch.Count < pageSize)
             {
                 complete = true;
                 break;
