@@ -420,10 +420,15 @@ stub.close();
 const SESSION_ID = '6f3c2a9e-8d1b-4c55-9a0e-2b7d4f1e0c11';
 const T0 = '2025-08-30T18:00:00+00:00';
 const space = (description) => `{"name":"big","description":"${description}","settings":{},"active":true,"created_at":"${T0}","updated_at":"${T0}","created_by":"admin"}`;
-const transcriptPage = (() => {
-  const content = 'w'.repeat(25 * 1024);
-  return Buffer.from('[' + Array.from({ length: 200 }, (_, i) => `{"id":"m${i}","session_id":"${SESSION_ID}","role":"agent","content":"${content}","created_at":"${T0}"}`).join(',') + ']');
-})();
+// 20 pages of 200 messages of 25 KB (5 MB a page), served as asked: limit and offset are honoured.
+const TRANSCRIPT_MESSAGES = 20 * 200;
+const transcriptMessage = (i) => `{"id":"m${i}","session_id":"${SESSION_ID}","role":"agent","content":"${'w'.repeat(25 * 1024)}","created_at":"${T0}"}`;
+function transcriptPage(url) {
+  const q = new URL(url, 'http://stub').searchParams;
+  const offset = Number(q.get('offset') || 0), limit = Number(q.get('limit') || 100);
+  const count = Math.max(0, Math.min(limit, TRANSCRIPT_MESSAGES - offset));
+  return Buffer.from('[' + Array.from({ length: count }, (_, i) => transcriptMessage(offset + i)).join(',') + ']');
+}
 const HOSTILE = [
   { label: '31 MB JSON string (get_space)', body: () => Buffer.from(space('x'.repeat(31 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
   { label: '15M escaped quotes, 30 MB (get_space)', body: () => Buffer.from(space('\\"'.repeat(15 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
@@ -431,18 +436,18 @@ const HOSTILE = [
   { label: 'gzip bomb, 64 MB in 64 KB (list_spaces)', gzip: true, body: () => zlib.gzipSync(Buffer.from('[' + ' '.repeat(64 * 1024 * 1024) + ']'), { level: 9 }), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
   { label: '3.9 MB JSON string, under the read limit (get_space)', body: () => Buffer.from(space('x'.repeat(3.9 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
   { label: '1.95M escaped quotes, 3.9 MB, under the read limit (get_space)', body: () => Buffer.from(space('\\"'.repeat(1.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
-  { label: 'transcript resource, pages of 5 MB (20 available)', transcript: true, call: ['resources/read', { uri: `raworc://sessions/${SESSION_ID}/transcript` }] },
+  { label: 'transcript resource, 20 pages of 5 MB available', transcript: true, call: ['resources/read', { uri: `raworc://sessions/${SESSION_ID}/transcript` }] },
 ];
 async function measureHostile() {
   const results = [];
   for (const shape of HOSTILE) {
     const body = shape.transcript ? null : shape.body();
-    let calls = 0, pages = 0;
+    let calls = 0;
     const server = http.createServer((req, res) => {
       calls++;
       let payload = body;
       if (shape.transcript) {
-        if (req.url.startsWith(`/api/v0/sessions/${SESSION_ID}/messages`)) payload = ++pages <= 20 ? transcriptPage : Buffer.from('[]');
+        if (req.url.startsWith(`/api/v0/sessions/${SESSION_ID}/messages`)) payload = transcriptPage(req.url);
         else payload = Buffer.from(`{"id":"${SESSION_ID}","space":"default","state":"idle","created_at":"${T0}","updated_at":"${T0}"}`);
       }
       const headers = { 'content-type': 'application/json' };
