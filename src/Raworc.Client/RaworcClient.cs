@@ -40,7 +40,8 @@ public sealed partial class RaworcClient : IDisposable
         _logger = logger ?? NullLogger.Instance;
         _token = string.IsNullOrEmpty(options.Token) ? null : options.Token;
         options.Secrets.Add(options.Token);
-        options.Secrets.Add(options.Password);
+        // A password equal to the user name would mask the name everywhere it is shown, and hides nothing.
+        if (options.Password != options.Username) options.Secrets.Add(options.Password);
 
         // Relative paths resolve under the base only when it ends in '/'.
         var baseUri = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");

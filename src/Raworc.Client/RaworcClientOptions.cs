@@ -42,7 +42,7 @@ public sealed record RaworcClientOptions
     public const int DefaultMaxResponseBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// The credentials masked in every error message the client writes; it adds <see cref="Token"/>,
+    /// The credentials masked in every error message the client writes; the client adds <see cref="Token"/>,
     /// <see cref="Password"/> and each token it obtains by logging in. Share one to mask more (e.g. a per-request token).
     /// </summary>
     public SecretMask Secrets { get; init; } = new();

@@ -117,7 +117,6 @@ public sealed record RaworcSettings
                 Username = user,
                 Password = usedPassword,
                 Timeout = timeout,
-                Secrets = new SecretMask(token, usedPassword),
             },
             ApiUrlSource = apiUrlSource,
             CredentialSource = credentialSource,

@@ -93,7 +93,7 @@ internal sealed class RaworcServer : IDisposable
             // Hidden is not enough: a client may call a tool it was never offered.
             if (_disabledByName.TryGetValue(name, out var disabled))
                 return ToolResults.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
-            throw new McpProtocolException($"Unknown tool: '{name}'", McpErrorCode.InvalidParams);
+            throw new McpProtocolException($"Unknown tool: {DisplayText.Quote(name)}", McpErrorCode.InvalidParams);
         }
         try
         {

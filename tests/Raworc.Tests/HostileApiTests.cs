@@ -287,6 +287,23 @@ public sealed class HostileApiTests
     }
 
     [Fact]
+    public async Task A_password_equal_to_the_user_name_does_not_mask_the_name()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?>
+        {
+            ["RAWORC_AUTH_TOKEN"] = "", ["RAWORC_USERNAME"] = "operator7", ["RAWORC_PASSWORD"] = "operator7",
+        });
+        host.Api.Given(Request.Create().WithPath("/api/v0/auth/login").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"token":"login-token-31","token_type":"Bearer"}"""));
+        host.Api.Given(Request.Create().WithPath("/api/v0/auth/me").UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"user":"operator7","type":"ServiceAccount"}"""));
+
+        var text = Text(await host.CallAsync("whoami"));
+
+        Assert.Contains("\"user\":\"operator7\"", text);
+    }
+
+    [Fact]
     public async Task A_login_token_that_cannot_be_a_header_is_an_invalid_response_not_a_crash()
     {
         await using var host = await StartAsync(LoginEnvironment());

@@ -226,6 +226,24 @@ public sealed class TransportTests
         await AssertServesAsync(host);
     }
 
+    [Theory]
+    [InlineData("tools/call", "name", "Unknown tool: 'qqqq")]
+    [InlineData("prompts/get", "name", "Unknown prompt: 'qqqq")]
+    [InlineData("resources/read", "uri", "Resource not found: 'qqqq")]
+    public async Task A_huge_unknown_name_is_quoted_short_in_the_error(string method, string member, string expected)
+    {
+        await using var host = RawServerHost.Start();
+        await host.InitializeAsync();
+        string name = new('q', 1_000_000);
+
+        var answer = await host.RequestAsync($$$"""{"jsonrpc":"2.0","id":27,"method":"{{{method}}}","params":{"{{{member}}}":"{{{name}}}"}}""", "27");
+
+        string message = answer.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains(expected, message);
+        Assert.Contains("…' (1000000 characters)", message);
+        Assert.True(message.Length < 500, $"{message.Length} characters");
+    }
+
     [Fact]
     public async Task Before_initialize_bad_lines_are_answered_too()
     {

@@ -116,7 +116,7 @@ internal sealed class RaworcPrompts(string defaultSpace)
     public GetPromptResult Get(string name, IDictionary<string, JsonElement>? arguments)
     {
         var prompt = All.FirstOrDefault(p => p.Listing.Name == name)
-            ?? throw new McpProtocolException($"Unknown prompt: '{name}'. Prompts: {string.Join(", ", All.Select(p => p.Listing.Name))}.", McpErrorCode.InvalidParams);
+            ?? throw new McpProtocolException($"Unknown prompt: {DisplayText.Quote(name)}. Prompts: {string.Join(", ", All.Select(p => p.Listing.Name))}.", McpErrorCode.InvalidParams);
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in arguments ?? new Dictionary<string, JsonElement>())
@@ -146,7 +146,7 @@ internal sealed class RaworcPrompts(string defaultSpace)
         var unknown = values.Keys.Where(k => declared.All(a => a.Name != k)).ToList();
         if (unknown.Count > 0)
             throw new McpProtocolException(
-                $"Prompt '{name}' has no argument {string.Join(", ", unknown.Select(u => $"'{u}'"))}; its arguments are {string.Join(", ", declared.Select(a => a.Name))}.",
+                $"Prompt '{name}' has no argument {string.Join(", ", unknown.Select(DisplayText.Quote))}; its arguments are {string.Join(", ", declared.Select(a => a.Name))}.",
                 McpErrorCode.InvalidParams);
 
         return new GetPromptResult

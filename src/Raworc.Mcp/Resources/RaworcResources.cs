@@ -153,7 +153,7 @@ internal sealed class RaworcResources(RaworcClient api)
     }
 
     private static McpProtocolException NotFound(string uri) =>
-        new($"Resource not found: '{uri}'. raworc-mcp serves {string.Join(", ", Templates.Select(t => t.UriTemplate))}.", McpErrorCode.ResourceNotFound);
+        new($"Resource not found: {DisplayText.Quote(uri)}. raworc-mcp serves {string.Join(", ", Templates.Select(t => t.UriTemplate))}.", McpErrorCode.ResourceNotFound);
 
     /// <summary>API failures as MCP errors: a missing space, agent, build or session is "resource not found".</summary>
     private async Task<T> Call<T>(Func<Task<T>> call)

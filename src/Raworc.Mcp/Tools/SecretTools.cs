@@ -21,7 +21,7 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, "list_secrets", $"the values of every secret of space {Quote(Space(c))}",
+                return show && await RefuseSecretValuesAsync(c, "list_secrets", $"the values of every secret of space {DisplayText.Quote(Space(c))}",
                         (Space(c), "space name")) is { } refusal
                     ? refusal
                     // Values only when asked for and allowed, even from an API that sends them unasked.
@@ -45,7 +45,7 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, "get_secret", $"the value of secret {Quote(c.String("key"))} of space {Quote(Space(c))}",
+                return show && await RefuseSecretValuesAsync(c, "get_secret", $"the value of secret {DisplayText.Quote(c.String("key"))} of space {DisplayText.Quote(Space(c))}",
                         (c.String("key"), "secret key"), (Space(c), "space name")) is { } refusal
                     ? refusal
                     : await Results.Json(async () => show ? await Api.GetSecretAsync(Space(c), c.String("key"), show, c.Cancellation)
@@ -122,34 +122,5 @@ internal sealed class SecretTools(ToolContext context) : ToolSet(context)
         bool allowed = answer.Action == "accept" && answer.Content?.TryGetValue("allow", out var allow) == true &&
             allow.ValueKind == System.Text.Json.JsonValueKind.True;
         return allowed ? null : ToolResults.Error("The user did not allow showing secret values. Without show_values the tool returns the keys and descriptions.");
-    }
-
-    /// <summary>Longest name quoted in a consent question; the user must be able to read the whole question.</summary>
-    private const int MaxQuotedLength = 64;
-
-    /// <summary>
-    /// A name as the consent question shows it: in quotes, on one line, with control, format (bidi) and quote
-    /// characters escaped, and cut at <see cref="MaxQuotedLength"/>, so an argument cannot rewrite the question.
-    /// </summary>
-    internal static string Quote(string value)
-    {
-        var text = new System.Text.StringBuilder("'");
-        int shown = 0;
-        foreach (var rune in value.EnumerateRunes())
-        {
-            if (shown++ == MaxQuotedLength)
-            {
-                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"…' ({value.Length} characters)");
-                return text.ToString();
-            }
-            var category = System.Text.Rune.GetUnicodeCategory(rune);
-            if (rune.Value is '\'' or '\\' || category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
-                    or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator
-                    or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse)
-                text.Append(rune.Value <= 0xFFFF ? $"\\u{rune.Value:X4}" : $"\\U{rune.Value:X8}");
-            else
-                text.Append(rune.ToString());
-        }
-        return text.Append('\'').ToString();
     }
 }
