@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -280,15 +281,31 @@ public sealed partial class RaworcClient : IDisposable
         if (declared > max) throw TooLarge($"{declared:N0} bytes");
 
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var buffer = new MemoryStream(declared is { } length ? (int)length : 16 * 1024);
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        if (declared is { } length)
         {
-            if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
-            buffer.Write(chunk, 0, read);
+            // The usual case: one exact buffer. A body cut short throws EndOfStreamException, an IOException, retried like a reset.
+            var body = new byte[length];
+            await stream.ReadExactlyAsync(body, ct).ConfigureAwait(false);
+            return body;
         }
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+
+        // Chunked or decompressed: the size is known only at the end, so it is checked as the bytes come.
+        var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
     }
 
     private static T Read<T>(ApiResponse response, JsonTypeInfo<T> type, HttpMethod method, string path)
