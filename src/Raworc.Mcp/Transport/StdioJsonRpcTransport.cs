@@ -223,7 +223,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
                 break;
             case JsonRpcRequest request when !_initialized && !MayPrecedeInitialize(request):
                 await ReplyErrorAsync(RawId(request.Id), InvalidRequest,
-                    $"Invalid Request: '{request.Method}' before initialize; send initialize (and notifications/initialized) first.").ConfigureAwait(false);
+                    $"Invalid Request: {DisplayText.Quote(request.Method)} before initialize; send initialize (and notifications/initialized) first.").ConfigureAwait(false);
                 return;
             case JsonRpcRequest request:
                 _inFlight[request.Id.ToString()] = 0;
