@@ -23,18 +23,19 @@ internal static class RequestShape
             await context.Server.SendMessageAsync(new JsonRpcError
             {
                 Id = request.Id,
-                Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidParams, Message = $"Invalid params for {request.Method}: {problem}." },
+                Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InvalidParams, Message = problem },
             }, cancellationToken).ConfigureAwait(false);
             return;
         }
         await next(context, cancellationToken).ConfigureAwait(false);
     };
 
+    /// <summary>The error message for params the method cannot use, or null when they are fine.</summary>
     private static string? Problem(string method, JsonNode? parameters)
     {
         if (parameters is not null && !IsUnicode(parameters))
-            return "a string holds an unpaired surrogate escape (such as \\ud800), which is not Unicode text";
-        return method switch
+            return "Invalid params: a string holds an unpaired surrogate escape (such as \\ud800), which is not Unicode text.";
+        string? problem = method switch
         {
             RequestMethods.ToolsCall => ToolCallProblem(parameters),
             RequestMethods.ResourcesRead => StringMember(parameters, "uri", "the resource's URI"),
@@ -42,6 +43,7 @@ internal static class RequestShape
             RequestMethods.CompletionComplete => CompletionProblem(parameters),
             _ => null,
         };
+        return problem is null ? null : $"Invalid params for {method}: {problem}.";
     }
 
     private static string? ToolCallProblem(JsonNode? parameters)
