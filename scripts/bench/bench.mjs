@@ -436,6 +436,7 @@ const HOSTILE = [
   { label: 'gzip bomb, 64 MB in 64 KB (list_spaces)', gzip: true, body: () => zlib.gzipSync(Buffer.from('[' + ' '.repeat(64 * 1024 * 1024) + ']'), { level: 9 }), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
   { label: '3.9 MB JSON string, under the read limit (get_space)', body: () => Buffer.from(space('x'.repeat(3.9 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
   { label: '1.95M escaped quotes, 3.9 MB, under the read limit (get_space)', body: () => Buffer.from(space('\\"'.repeat(1.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '8 calls at once, each 1.95M escaped quotes (get_space)', concurrent: 8, body: () => Buffer.from(space('\\"'.repeat(1.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
   { label: 'transcript resource, 20 pages of 5 MB available', transcript: true, call: ['resources/read', { uri: `raworc://sessions/${SESSION_ID}/transcript` }] },
 ];
 async function measureHostile() {
@@ -463,9 +464,11 @@ async function measureHostile() {
     try {
       await s.initialize();
       const t = performance.now();
-      const answer = await s.request(shape.call[0], shape.call[1], { keepLine: true, timeoutMs: 120_000 });
-      r.ms = answer.at - t;
-      r.lineBytes = Buffer.byteLength(answer.line);
+      const answers = await Promise.all(Array.from({ length: shape.concurrent || 1 },
+        () => s.request(shape.call[0], shape.call[1], { keepLine: true, timeoutMs: 120_000 })));
+      const answer = answers[answers.length - 1];
+      r.ms = Math.max(...answers.map((a) => a.at)) - t;
+      r.lineBytes = Math.max(...answers.map((a) => Buffer.byteLength(a.line)));
       r.hwm = vmStatus(s.child.pid).hwm;
       r.calls = calls;
       const text = shape.call[0] === 'tools/call' ? callText(answer.msg) : (answer.msg.result?.contents?.[0]?.text ?? '');

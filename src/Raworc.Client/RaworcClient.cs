@@ -172,6 +172,8 @@ public sealed partial class RaworcClient : IDisposable
         CancellationToken ct)
     {
         string operation = $"{method.Method} {path}";
+        // A caller's own scope (a whole tool call) holds a large response's gate until it is done; else this call's.
+        using var scope = LargeResponseGate.BeginScope();
         try
         {
             return await _timeout.ExecuteAsync(
@@ -279,6 +281,7 @@ public sealed partial class RaworcClient : IDisposable
 
         long? declared = response.Content.Headers.ContentLength;
         if (declared > max) throw TooLarge($"{declared:N0} bytes");
+        if (declared > LargeResponseGate.LargeResponseBytes) await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
 
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         if (declared is { } length)
@@ -298,6 +301,8 @@ public sealed partial class RaworcClient : IDisposable
             while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
             {
                 if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
+                if (buffer.Length <= LargeResponseGate.LargeResponseBytes && buffer.Length + read > LargeResponseGate.LargeResponseBytes)
+                    await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
                 buffer.Write(chunk, 0, read);
             }
         }

@@ -95,13 +95,15 @@ internal sealed class RaworcServer : IDisposable
                 return ToolResults.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
             throw new McpProtocolException($"Unknown tool: {DisplayText.Quote(name)}", McpErrorCode.InvalidParams);
         }
+        // A large API response is formatted, cut and collected inside the gate's scope, not only read.
+        using var largeResponses = LargeResponseGate.BeginScope();
         try
         {
             return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets).ConfigureAwait(false);
         }
         finally
         {
-            MemoryBudget.AfterCall();
+            MemoryBudget.AfterCall(largeResponses.TookGate);
         }
     }
 

@@ -160,6 +160,41 @@ public sealed class HostileApiTests
     }
 
     [Fact]
+    public async Task Large_responses_pass_one_at_a_time_and_small_ones_never_wait()
+    {
+        using var api = StartApi();
+        api.Given(Request.Create().WithPath("/api/v0/spaces/big").UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody(SpaceWithDescription(new string('x', 2 * LargeResponseGate.LargeResponseBytes))));
+        api.Given(Request.Create().WithPath("/api/v0/spaces/small").UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody(SpaceWithDescription("small")));
+        using var client = new RaworcClient(new RaworcClientOptions
+        {
+            ApiUrl = new Uri(api.Url + "/api/v0"), Token = "gate-token", Timeout = TimeSpan.FromSeconds(2),
+        });
+        var read = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var holder = Task.Run(async () =>
+        {
+            // A tool call that has read a large response and is still formatting it.
+            using (LargeResponseGate.BeginScope())
+            {
+                await client.GetSpaceAsync("big");
+                read.SetResult();
+                await release.Task;
+            }
+        });
+        await read.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var waited = await Assert.ThrowsAsync<RaworcApiException>(() => client.GetSpaceAsync("big"));
+        Assert.Equal(RaworcApiException.Codes.Timeout, waited.ErrorCode);
+        Assert.Equal("small", (await client.GetSpaceAsync("small")).Description);
+
+        release.SetResult();
+        await holder;
+        Assert.Equal(2 * LargeResponseGate.LargeResponseBytes, (await client.GetSpaceAsync("big")).Description!.Length);
+    }
+
+    [Fact]
     public async Task A_login_redirected_to_another_origin_sends_nothing_there_and_says_why()
     {
         using var elsewhere = StartApi();

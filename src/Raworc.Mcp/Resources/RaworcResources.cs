@@ -61,7 +61,20 @@ internal sealed class RaworcResources(RaworcClient api)
 
     public async ValueTask<ReadResourceResult> ReadAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken ct)
     {
-        string uri = request.Params?.Uri ?? "";
+        // A large API response (a transcript page) is formatted, cut and collected inside the gate's scope, not only read.
+        using var largeResponses = LargeResponseGate.BeginScope();
+        try
+        {
+            return await ReadCoreAsync(request.Params?.Uri ?? "", ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            MemoryBudget.AfterCall(largeResponses.TookGate);
+        }
+    }
+
+    private async Task<ReadResourceResult> ReadCoreAsync(string uri, CancellationToken ct)
+    {
         string[] path = Parse(uri) ?? throw NotFound(uri);
 
         (string mimeType, string text) = path switch
