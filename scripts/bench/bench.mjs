@@ -434,9 +434,9 @@ const HOSTILE = [
   { label: '15M escaped quotes, 30 MB (get_space)', body: () => Buffer.from(space('\\"'.repeat(15 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
   { label: '30 MB whitespace body (list_spaces)', body: () => Buffer.from('[' + ' '.repeat(30 * 1024 * 1024) + ']'), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
   { label: 'gzip bomb, 64 MB in 64 KB (list_spaces)', gzip: true, body: () => zlib.gzipSync(Buffer.from('[' + ' '.repeat(64 * 1024 * 1024) + ']'), { level: 9 }), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
-  { label: '3.9 MB JSON string, under the read limit (get_space)', body: () => Buffer.from(space('x'.repeat(3.9 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
-  { label: '1.95M escaped quotes, 3.9 MB, under the read limit (get_space)', body: () => Buffer.from(space('\\"'.repeat(1.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
-  { label: '8 calls at once, each 1.95M escaped quotes (get_space)', concurrent: 8, body: () => Buffer.from(space('\\"'.repeat(1.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '1.9 MB JSON string, under the read limit (get_space)', body: () => Buffer.from(space('x'.repeat(1.9 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '0.95M escaped quotes, 1.9 MB, under the read limit (get_space)', body: () => Buffer.from(space('\\"'.repeat(0.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '8 calls at once, each 0.95M escaped quotes (get_space)', concurrent: 8, body: () => Buffer.from(space('\\"'.repeat(0.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
   { label: 'transcript resource, 20 pages of 5 MB available', transcript: true, call: ['resources/read', { uri: `raworc://sessions/${SESSION_ID}/transcript` }] },
 ];
 async function measureHostile() {

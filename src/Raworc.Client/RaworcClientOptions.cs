@@ -36,10 +36,10 @@ public sealed record RaworcClientOptions
     public int MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 
     /// <summary>
-    /// 4 MB: far above any page the API serves (a full page of messages or logs is well under it) and low enough that
-    /// reading, parsing and formatting the largest answer stays a few tens of MB.
+    /// 2 MB: eight times what reaches the model (<c>limit</c> and <c>offset</c> page through more), and low enough
+    /// that reading, parsing and formatting the largest answer stays a few tens of MB.
     /// </summary>
-    public const int DefaultMaxResponseBytes = 4 * 1024 * 1024;
+    public const int DefaultMaxResponseBytes = 2 * 1024 * 1024;
 
     /// <summary>
     /// The credentials masked in every error message the client writes; the client adds <see cref="Token"/>,

@@ -42,7 +42,7 @@ public sealed class HostileApiTests
 
         Assert.True(result.IsError);
         Assert.Contains("RESPONSE_TOO_LARGE", Text(result));
-        Assert.Contains("over the 4 MB raworc-mcp reads", Text(result));
+        Assert.Contains("over the 2 MB raworc-mcp reads", Text(result));
         Assert.DoesNotContain("could not reach", Text(result));
         Assert.Single(host.Requests); // a GET, so it would have been retried as a network error
     }
@@ -77,7 +77,7 @@ public sealed class HostileApiTests
     public async Task A_result_over_the_budget_is_cut_with_a_note_saying_how_much_was_left_out(string unit)
     {
         await using var host = await StartAsync();
-        int repeat = 2 * 1024 * 1024 / Encoding.UTF8.GetByteCount(unit);
+        int repeat = 1536 * 1024 / Encoding.UTF8.GetByteCount(unit);
         host.Respond(200, SpaceWithDescription(string.Concat(Enumerable.Repeat(unit, repeat))));
 
         var result = await host.CallAsync("get_space", """{"name":"big"}""");
@@ -155,7 +155,7 @@ public sealed class HostileApiTests
         var result = await host.Client.ReadResourceAsync($"raworc://sessions/{SessionId}/transcript");
 
         string text = Assert.IsType<TextResourceContents>(Assert.Single(result.Contents)).Text;
-        Assert.Contains("the first 50 messages", text); // 200 of 25 KB is 5 MB, over the 4 MB read limit; 50 are 1.25 MB
+        Assert.Contains("the first 50 messages", text); // 200 of 25 KB is 5 MB, over the 2 MB read limit; 50 are 1.25 MB
         Assert.Equal(["200", "50"], host.Requests.Where(r => r.RequestMessage.Path.EndsWith("/messages")).Select(r => r.RequestMessage.Query!["limit"].Single()));
     }
 
@@ -164,7 +164,7 @@ public sealed class HostileApiTests
     {
         using var api = StartApi();
         api.Given(Request.Create().WithPath("/api/v0/spaces/big").UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
-            .WithHeader("Content-Type", "application/json").WithBody(SpaceWithDescription(new string('x', 2 * LargeResponseGate.LargeResponseBytes))));
+            .WithHeader("Content-Type", "application/json").WithBody(SpaceWithDescription(new string('x', 3 * LargeResponseGate.LargeResponseBytes / 2))));
         api.Given(Request.Create().WithPath("/api/v0/spaces/small").UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody(SpaceWithDescription("small")));
         using var client = new RaworcClient(new RaworcClientOptions
@@ -191,7 +191,7 @@ public sealed class HostileApiTests
 
         release.SetResult();
         await holder;
-        Assert.Equal(2 * LargeResponseGate.LargeResponseBytes, (await client.GetSpaceAsync("big")).Description!.Length);
+        Assert.Equal(3 * LargeResponseGate.LargeResponseBytes / 2, (await client.GetSpaceAsync("big")).Description!.Length);
     }
 
     [Fact]
