@@ -4,6 +4,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
+using Raworc.Mcp.Resources;
 using static Raworc.Tests.McpTestHost;
 
 namespace Raworc.Tests;
@@ -117,7 +118,7 @@ public sealed class ResourceTests
             into the chestnut
 
             """.ReplaceLineEndings("\n"), content.Text);
-        Assert.Contains(host.Requests, r => new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery == $"/api/v0/sessions/{SessionId}/messages?limit=1000&offset=0");
+        Assert.Contains(host.Requests, r => new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery == $"/api/v0/sessions/{SessionId}/messages?limit={RaworcResources.TranscriptPageSize}&offset=0");
     }
 
     [Theory]
