@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { measureHttp } from './http.mjs';
@@ -466,6 +467,82 @@ for (const m of modes) {
   try { await s.initialize(); m.list = await listTools(s); } catch (e) { m.skip = `failed: ${e.message.slice(0, 300)}`; } finally { await s.close(); }
 }
 stub.close();
+
+// Hostile responses: each shape is served by its own stub route to a fresh server process, so that its peak RSS
+// (VmHWM) is that shape's alone. The stub counts the API calls each shape causes.
+const SESSION_ID = '6f3c2a9e-8d1b-4c55-9a0e-2b7d4f1e0c11';
+const T0 = '2025-08-30T18:00:00+00:00';
+const space = (description) => `{"name":"big","description":"${description}","settings":{},"active":true,"created_at":"${T0}","updated_at":"${T0}","created_by":"admin"}`;
+// 20 pages of 200 messages of 25 KB (5 MB a page), served as asked: limit and offset are honoured.
+const TRANSCRIPT_MESSAGES = 20 * 200;
+const transcriptMessage = (i) => `{"id":"m${i}","session_id":"${SESSION_ID}","role":"agent","content":"${'w'.repeat(25 * 1024)}","created_at":"${T0}"}`;
+function transcriptPage(url) {
+  const q = new URL(url, 'http://stub').searchParams;
+  const offset = Number(q.get('offset') || 0), limit = Number(q.get('limit') || 100);
+  const count = Math.max(0, Math.min(limit, TRANSCRIPT_MESSAGES - offset));
+  return Buffer.from('[' + Array.from({ length: count }, (_, i) => transcriptMessage(offset + i)).join(',') + ']');
+}
+const HOSTILE = [
+  { label: '31 MB JSON string (get_space)', body: () => Buffer.from(space('x'.repeat(31 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '15M escaped quotes, 30 MB (get_space)', body: () => Buffer.from(space('\\"'.repeat(15 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '30 MB whitespace body (list_spaces)', body: () => Buffer.from('[' + ' '.repeat(30 * 1024 * 1024) + ']'), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
+  { label: 'gzip bomb, 64 MB in 64 KB (list_spaces)', gzip: true, body: () => zlib.gzipSync(Buffer.from('[' + ' '.repeat(64 * 1024 * 1024) + ']'), { level: 9 }), call: ['tools/call', { name: 'list_spaces', arguments: {} }] },
+  { label: '1.9 MB JSON string, under the read limit (get_space)', body: () => Buffer.from(space('x'.repeat(1.9 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '0.95M escaped quotes, 1.9 MB, under the read limit (get_space)', body: () => Buffer.from(space('\\"'.repeat(0.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: '8 calls at once, each 0.95M escaped quotes (get_space)', concurrent: 8, body: () => Buffer.from(space('\\"'.repeat(0.95 * 1024 * 1024))), call: ['tools/call', { name: 'get_space', arguments: { name: 'big' } }] },
+  { label: 'transcript resource, 20 pages of 5 MB available', transcript: true, call: ['resources/read', { uri: `raworc://sessions/${SESSION_ID}/transcript` }] },
+];
+async function measureHostile() {
+  const results = [];
+  for (const shape of HOSTILE) {
+    const body = shape.transcript ? null : shape.body();
+    let calls = 0;
+    const server = http.createServer((req, res) => {
+      calls++;
+      let payload = body;
+      if (shape.transcript) {
+        if (req.url.startsWith(`/api/v0/sessions/${SESSION_ID}/messages`)) payload = transcriptPage(req.url);
+        else payload = Buffer.from(`{"id":"${SESSION_ID}","space":"default","state":"idle","created_at":"${T0}","updated_at":"${T0}"}`);
+      }
+      const headers = { 'content-type': 'application/json' };
+      if (shape.gzip) headers['content-encoding'] = 'gzip';
+      res.writeHead(200, headers);
+      res.on('error', () => { /* the server may stop reading: that is the point */ });
+      res.end(payload);
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env = { ...ours.env, RAWORC_API_URL: `http://127.0.0.1:${server.address().port}/api/v0`, RAWORC_TIMEOUT: '60' };
+    const s = new Session(ours.direct, env);
+    const r = { label: shape.label };
+    try {
+      await s.initialize();
+      const t = performance.now();
+      const answers = await Promise.all(Array.from({ length: shape.concurrent || 1 },
+        () => s.request(shape.call[0], shape.call[1], { keepLine: true, timeoutMs: 120_000 })));
+      const answer = answers[answers.length - 1];
+      r.ms = Math.max(...answers.map((a) => a.at)) - t;
+      r.lineBytes = Math.max(...answers.map((a) => Buffer.byteLength(a.line)));
+      r.hwm = vmStatus(s.child.pid).hwm;
+      r.calls = calls;
+      const text = shape.call[0] === 'tools/call' ? callText(answer.msg) : (answer.msg.result?.contents?.[0]?.text ?? '');
+      const code = (text.match(/\b(RESPONSE_TOO_LARGE|NETWORK_ERROR|TIMEOUT|INVALID_RESPONSE)\b/) || [])[0];
+      r.outcome = answer.msg.error ? `JSON-RPC error ${answer.msg.error.code}`
+        : callFailed(answer.msg) ? (code ? `error ${code}` : 'error')
+        : text.includes('[raworc-mcp: cut here.') ? 'cut to the 256 KB budget' : 'whole';
+    } catch (e) {
+      r.outcome = `failed: ${e.message.slice(0, 200)}`;
+    } finally {
+      await s.close();
+      server.closeAllConnections?.();
+      server.close();
+    }
+    log(`hostile: ${shape.label}: ${r.outcome}, ${fmt(MB(r.hwm))} MB peak, ${fmtInt(r.ms)} ms`);
+    results.push(r);
+  }
+  return results;
+}
+log('hostile responses: one fresh server per shape');
+const hostile = await measureHostile();
 const elapsedS = (performance.now() - tStart) / 1000;
 
 // ---------------------------------------------------------------- report
@@ -555,6 +632,12 @@ if (httpSubs.length) {
   lines.push('', `HTTP modes (Streamable HTTP; ${fmtInt(H.calls)} tools/call from ${H.clients} concurrent clients, each with its own keep-alive connection; the same tools as above):`, '');
   lines.push(`| ${hc.join(' | ')} |`, `|---|${httpSubs.map(() => '---:').join('|')}|`);
   for (const [label, f] of hrows) lines.push(`| ${label} | ${hv(f).join(' | ')} |`);
+}
+lines.push('', `Hostile API responses (one fresh ${ours.label} per shape; peak RSS is the process's VmHWM after answering):`, '');
+lines.push('| Response shape | API calls | Time to answer (ms) | Peak RSS (MB) | Answer line (bytes) | Outcome | Target | Pass |', '|---|---:|---:|---:|---:|---|---|---|');
+for (const h of hostile) {
+  const mb = MB(h.hwm);
+  lines.push(`| ${h.label} | ${h.calls ?? 'n/a'} | ${fmtInt(h.ms)} | ${fmt(mb)} | ${fmtInt(h.lineBytes)} | ${h.outcome} | ≤ 100 MB | ${Number.isNaN(mb) || mb === undefined ? '' : pass(mb <= 100)} |`);
 }
 lines.push('', 'Notes:', '');
 for (const sub of subjects) {

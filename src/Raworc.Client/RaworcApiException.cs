@@ -23,6 +23,8 @@ public sealed class RaworcApiException : Exception
 
         /// <summary>A password change was refused because the current password given is wrong.</summary>
         public const string WrongCurrentPassword = "WRONG_CURRENT_PASSWORD";
+        public const string TooLarge = "RESPONSE_TOO_LARGE";
+        public const string Redirect = "REDIRECT_REFUSED";
     }
 
     public RaworcApiException(int? statusCode, string errorCode, string message, string operation, Exception? inner = null)
@@ -42,10 +44,11 @@ public sealed class RaworcApiException : Exception
     /// <summary>The call that failed, e.g. <c>GET spaces/default</c>.</summary>
     public string Operation { get; }
 
-    internal static RaworcApiException FromResponse(string operation, ApiResponse response)
+    /// <summary>The failure an error response describes; <paramref name="secrets"/> are masked in what the API wrote.</summary>
+    internal static RaworcApiException FromResponse(string operation, ApiResponse response, SecretMask secrets)
     {
         var (code, message) = DescribeFailure(response);
-        return new RaworcApiException(response.Status, code, message, operation);
+        return new RaworcApiException(response.Status, code, secrets.Apply(message), operation);
     }
 
     private static (string Code, string Message) DescribeFailure(ApiResponse response)
@@ -77,7 +80,7 @@ public sealed class RaworcApiException : Exception
             return (Codes.Http, $"HTTP {response.Status}: the server answered with an HTML page instead of the Raworc API's JSON (a proxy, gateway or wrong RAWORC_API_URL?)");
 
         // Framework rejections (400/415/422) come as plain text, e.g. "Failed to deserialize the JSON body ...".
-        return (response.Status == 422 ? "UNPROCESSABLE_ENTITY" : Codes.Http, Truncate(text, 500));
+        return (response.Status == 422 ? "UNPROCESSABLE_ENTITY" : Codes.Http, Truncate(text, MaxQuotedLength));
     }
 
     private static bool TryReadEnvelope(byte[] body, out string code, out string message)
@@ -89,7 +92,7 @@ public sealed class RaworcApiException : Exception
             if (envelope?.Error is { Message.Length: > 0 } error)
             {
                 code = string.IsNullOrEmpty(error.Code) ? Codes.Http : error.Code;
-                message = error.Message;
+                message = Truncate(error.Message, MaxQuotedLength);
                 return true;
             }
         }
@@ -98,6 +101,9 @@ public sealed class RaworcApiException : Exception
         }
         return false;
     }
+
+    /// <summary>The most of an API's error text quoted in a message.</summary>
+    private const int MaxQuotedLength = 500;
 
     internal static bool LooksLikeHtml(string? contentType, string text) =>
         contentType is "text/html" || text.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) ||

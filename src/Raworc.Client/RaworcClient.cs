@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -40,6 +41,10 @@ public sealed partial class RaworcClient : IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _token = string.IsNullOrEmpty(options.Token) ? null : options.Token;
+        options.Secrets.Add(options.Token);
+        // A password equal to the user name would mask the name everywhere it is shown, and hides nothing.
+        if (options.Password != options.Username) options.Secrets.Add(options.Password);
+        options.Secrets.AddContextual(() => _caller.Value?.Token);
 
         // Relative paths resolve under the base only when it ends in '/'.
         var baseUri = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl : new Uri(options.ApiUrl.AbsoluteUri + "/");
@@ -47,11 +52,12 @@ public sealed partial class RaworcClient : IDisposable
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
+            // Redirects are followed by SendOnceAsync, within the API's own origin only.
+            AllowAutoRedirect = false,
         })
         {
             BaseAddress = baseUri,
             Timeout = System.Threading.Timeout.InfiniteTimeSpan, // the Polly timeout bounds each call
-            MaxResponseContentBufferSize = 32 * 1024 * 1024,
         };
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         _http.DefaultRequestHeaders.UserAgent.TryParseAdd(options.UserAgent);
@@ -86,6 +92,12 @@ public sealed partial class RaworcClient : IDisposable
     /// <summary>The API base URL this client talks to.</summary>
     public Uri ApiUrl => _options.ApiUrl;
 
+    /// <summary>The credentials this client knows, to be masked in any text that leaves the process.</summary>
+    public SecretMask Secrets => _options.Secrets;
+
+    /// <summary>How many redirects within the API's origin one request may follow.</summary>
+    public const int MaxRedirects = 5;
+
     public void Dispose()
     {
         _http.Dispose();
@@ -94,44 +106,57 @@ public sealed partial class RaworcClient : IDisposable
 
     // ---- request helpers used by the per-area files ----
 
-    internal async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken ct, bool authenticated = true)
-    {
-        var response = await ExecuteAsync(HttpMethod.Get, path, null, authenticated, ct).ConfigureAwait(false);
-        return Read(response, responseType, HttpMethod.Get, path);
-    }
+    internal Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken ct, bool authenticated = true) =>
+        ExecuteAsync(HttpMethod.Get, path, null, authenticated, response => Read(response, responseType, HttpMethod.Get, path), ct);
 
-    internal async Task<T> SendAsync<TBody, T>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
-        JsonTypeInfo<T> responseType, CancellationToken ct, bool authenticated = true)
-    {
-        var response = await ExecuteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), authenticated, ct).ConfigureAwait(false);
-        return Read(response, responseType, method, path);
-    }
+    internal Task<T> SendAsync<TBody, T>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType,
+        JsonTypeInfo<T> responseType, CancellationToken ct, bool authenticated = true) =>
+        ExecuteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), authenticated, response => Read(response, responseType, method, path), ct);
 
-    internal async Task<T> SendAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> responseType, CancellationToken ct)
-    {
-        var response = await ExecuteAsync(method, path, null, true, ct).ConfigureAwait(false);
-        return Read(response, responseType, method, path);
-    }
+    internal Task<T> SendAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> responseType, CancellationToken ct) =>
+        ExecuteAsync(method, path, null, true, response => Read(response, responseType, method, path), ct);
 
     /// <summary>A call whose success has no payload: any body is ignored.</summary>
     internal Task SendAsync(HttpMethod method, string path, CancellationToken ct, bool authenticated = true) =>
-        ExecuteAsync(method, path, null, authenticated, ct);
+        ExecuteAsync(method, path, null, authenticated, static _ => true, ct);
 
     /// <summary>A call whose success has no payload: any body is ignored.</summary>
     internal Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken ct) =>
-        ExecuteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), true, ct);
+        ExecuteAsync(method, path, JsonSerializer.SerializeToUtf8Bytes(body, bodyType), true, static _ => true, ct);
 
     /// <summary>Escapes a name or id as exactly one path segment; rejects values that cannot be one.</summary>
-    internal static string Segment(string? value, string what)
+    internal static string Segment(string? value, string what) =>
+        SegmentProblem(value, what) is { } problem
+            ? throw new ArgumentException(problem)
+            // EscapeDataString escapes '/', '?', '#', '%' and every non-ASCII character, so the value stays one segment.
+            : Uri.EscapeDataString(value!);
+
+    /// <summary>Why a name or id cannot be one URL path segment, or null when it can. Quotes the value only when it is short.</summary>
+    public static string? SegmentProblem(string? value, string what)
     {
         if (string.IsNullOrWhiteSpace(value))
-            throw new ArgumentException($"The {what} must not be empty.");
+            return $"The {what} must not be empty.";
         if (value is "." or "..")
-            throw new ArgumentException($"'{value}' is not a valid {what}.");
+            return $"'{value}' is not a valid {what}.";
         if (value.Length > MaxSegmentLength)
-            throw new ArgumentException($"The {what} is {value.Length} characters long; the limit is {MaxSegmentLength}.");
-        // EscapeDataString escapes '/', '?', '#', '%' and every non-ASCII character, so the value stays one segment.
-        return Uri.EscapeDataString(value);
+            return $"The {what} is {value.Length} characters long; the limit is {MaxSegmentLength}.";
+        return null;
+    }
+
+    /// <summary>
+    /// Why a token cannot be sent as <c>Authorization: Bearer</c> (it must be printable ASCII without spaces), or null
+    /// when it can. Never quotes the token.
+    /// </summary>
+    public static string? TokenProblem(string token)
+    {
+        for (int i = 0; i < token.Length; i++)
+        {
+            char c = token[i];
+            if (c is '\r' or '\n') return $"contains a line break (at character {i + 1})";
+            if (c is ' ' or '\t') return $"contains a space (at character {i + 1})";
+            if (c < '!' || c > '~') return $"contains a character that cannot be sent in an HTTP header (at character {i + 1})";
+        }
+        return token.Length == 0 ? "is empty" : null;
     }
 
     /// <summary>Longest name or id accepted in a URL path.</summary>
@@ -145,15 +170,18 @@ public sealed partial class RaworcClient : IDisposable
 
     // ---- the pipeline ----
 
+    /// <summary>Runs the call and reads its response within RAWORC_TIMEOUT: sending, retries, the body and its parsing.</summary>
     /// <param name="checksPassword">The call checks a password of its own: a 401 may mean that password is wrong, not the token.</param>
-    private async Task<ApiResponse> ExecuteAsync(HttpMethod method, string path, byte[]? body, bool authenticated, CancellationToken ct,
-        bool checksPassword = false)
+    private async Task<T> ExecuteAsync<T>(HttpMethod method, string path, byte[]? body, bool authenticated, Func<ApiResponse, T> read,
+        CancellationToken ct, bool checksPassword = false)
     {
         string operation = $"{method.Method} {path}";
+        // A caller's own scope (a whole tool call) holds a large response's gate until it is done; else this call's.
+        using var scope = LargeResponseGate.BeginScope();
         try
         {
             return await _timeout.ExecuteAsync(
-                async token => await ExecuteAuthenticatedAsync(method, path, body, authenticated, checksPassword, operation, token).ConfigureAwait(false),
+                async token => read(await ExecuteAuthenticatedAsync(method, path, body, authenticated, checksPassword, operation, token).ConfigureAwait(false)),
                 ct).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException e)
@@ -164,7 +192,7 @@ public sealed partial class RaworcClient : IDisposable
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             throw new RaworcApiException(null, RaworcApiException.Codes.Network,
-                $"could not reach the Raworc API at {_options.ApiUrl}: {Describe(e)}", operation, e);
+                $"could not reach the Raworc API at {_options.ApiUrl}: {_options.Secrets.Apply(Describe(e))}", operation, e);
         }
     }
 
@@ -188,10 +216,10 @@ public sealed partial class RaworcClient : IDisposable
         }
 
         if (response.Status == 401 && authenticated && _caller.Value is not null)
-            throw new RaworcApiException(401, RaworcApiException.FromResponse(operation, response).ErrorCode,
+            throw new RaworcApiException(401, RaworcApiException.FromResponse(operation, response, _options.Secrets).ErrorCode,
                 "the caller's bearer token was rejected (invalid or expired)", operation);
         if (!response.IsSuccess)
-            throw RaworcApiException.FromResponse(operation, response);
+            throw RaworcApiException.FromResponse(operation, response, _options.Secrets);
         return response;
     }
 
@@ -209,22 +237,96 @@ public sealed partial class RaworcClient : IDisposable
 
     private async ValueTask<ApiResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, string? token, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (token is not null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
+        string operation = $"{method.Method} {path}";
+        var target = new Uri(_http.BaseAddress!, path);
+        long started = Stopwatch.GetTimestamp();
+        for (int redirects = 0; ; redirects++)
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(method, target);
+            if (token is not null)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                target = CheckRedirect(status, method, target, location, redirects, operation);
+                continue;
+            }
+
+            byte[] bytes = await ReadBodyAsync(response, operation, ct).ConfigureAwait(false);
+            _logger.LogDebug("{Method} {Path} -> {Status} in {Elapsed} ms", method.Method, path, status,
+                (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new ApiResponse(status, bytes, response.Content.Headers.ContentType?.MediaType,
+                ApiResponse.ReadRetryAfter(response.Headers.RetryAfter));
+        }
+    }
+
+    /// <summary>
+    /// Where a redirect may be followed: only within the API's own origin (scheme, host and port), so that neither a
+    /// token nor a login body ever reaches another server; and only keeping the method (307, 308, or any for a GET).
+    /// </summary>
+    private Uri CheckRedirect(int status, HttpMethod method, Uri from, Uri location, int redirects, string operation)
+    {
+        var next = location.IsAbsoluteUri ? location : new Uri(from, location);
+        var api = _http.BaseAddress!;
+        string? refusal =
+            next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps ? $"to a {next.Scheme}: URL"
+            : Uri.Compare(next, api, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0
+                ? $"to another origin ({next.Scheme}://{next.Authority}) than the API's ({api.Scheme}://{api.Authority})"
+            : status is 301 or 302 or 303 && method != HttpMethod.Get ? $"with HTTP {status}, which would turn the {method.Method} into a GET"
+            : redirects >= MaxRedirects ? $"more than {MaxRedirects} times"
+            : null;
+        if (refusal is null) return next;
+        throw new RaworcApiException(status, RaworcApiException.Codes.Redirect,
+            $"the API redirected {operation} {refusal}; raworc-mcp follows redirects only within the API's origin (same scheme, host and port) and sent nothing there. Set RAWORC_API_URL to the API's final address",
+            operation);
+    }
+
+    /// <summary>Reads the body up to <see cref="RaworcClientOptions.MaxResponseBytes"/>, and not a byte more.</summary>
+    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string operation, CancellationToken ct)
+    {
+        int max = _options.MaxResponseBytes;
+        RaworcApiException TooLarge(string size) => new((int)response.StatusCode, RaworcApiException.Codes.TooLarge,
+            $"the API's response is {size}, over the {max / 1024.0 / 1024:0.#} MB raworc-mcp reads; it was not read further", operation);
+
+        long? declared = response.Content.Headers.ContentLength;
+        if (declared > max) throw TooLarge($"{declared:N0} bytes");
+        if (declared > LargeResponseGate.LargeResponseBytes) await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
+
+        using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        if (declared is { } length)
+        {
+            // The usual case: one exact buffer. A body cut short throws EndOfStreamException, an IOException, retried like a reset.
+            var body = new byte[length];
+            await stream.ReadExactlyAsync(body, ct).ConfigureAwait(false);
+            return body;
         }
 
-        long started = Stopwatch.GetTimestamp();
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-        byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        _logger.LogDebug("{Method} {Path} -> {Status} in {Elapsed} ms", method.Method, path, (int)response.StatusCode,
-            (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new ApiResponse((int)response.StatusCode, bytes, response.Content.Headers.ContentType?.MediaType,
-            ApiResponse.ReadRetryAfter(response.Headers.RetryAfter));
+        // Chunked or decompressed: the size is known only at the end, so it is checked as the bytes come.
+        var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
+                if (buffer.Length <= LargeResponseGate.LargeResponseBytes && buffer.Length + read > LargeResponseGate.LargeResponseBytes)
+                    await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
     }
 
     private static T Read<T>(ApiResponse response, JsonTypeInfo<T> type, HttpMethod method, string path)
@@ -240,7 +342,8 @@ public sealed partial class RaworcClient : IDisposable
         }
         catch (JsonException e)
         {
-            string text = System.Text.Encoding.UTF8.GetString(response.Body).TrimStart();
+            // The start is enough to recognise a page; decoding all of a large body would double it in memory.
+            string text = System.Text.Encoding.UTF8.GetString(response.Body.AsSpan(0, Math.Min(response.Body.Length, 1024))).TrimStart();
             string what = RaworcApiException.LooksLikeHtml(response.ContentType, text)
                 ? "an HTML page instead of JSON (a proxy, gateway or wrong RAWORC_API_URL?)"
                 : $"a body that is not the expected JSON ({e.Message})";
@@ -320,6 +423,10 @@ public sealed partial class RaworcClient : IDisposable
                 if (string.IsNullOrWhiteSpace(login.Token))
                     throw new RaworcApiException(200, RaworcApiException.Codes.InvalidResponse,
                         "the login response has no token", operation);
+                _options.Secrets.Add(login.Token);
+                if (TokenProblem(login.Token) is { } problem)
+                    throw new RaworcApiException(200, RaworcApiException.Codes.InvalidResponse,
+                        $"the login response's token {problem}", operation);
                 _token = login.Token;
                 return login.Token;
             }

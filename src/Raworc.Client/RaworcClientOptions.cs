@@ -29,6 +29,24 @@ public sealed record RaworcClientOptions
     /// <summary>A <c>Retry-After</c> longer than this is not waited for: the error is returned at once.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The largest response body read (after decompression). A bigger one fails the call with
+    /// <see cref="RaworcApiException.Codes.TooLarge"/> as soon as the limit is passed, and is not fetched again.
+    /// </summary>
+    public int MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    /// <summary>
+    /// 2 MB: eight times what reaches the model (<c>limit</c> and <c>offset</c> page through more), and low enough
+    /// that reading, parsing and formatting the largest answer stays a few tens of MB.
+    /// </summary>
+    public const int DefaultMaxResponseBytes = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// The credentials masked in every error message the client writes; the client adds <see cref="Token"/>,
+    /// <see cref="Password"/> and each token it obtains by logging in. Share one to mask more (e.g. a per-request token).
+    /// </summary>
+    public SecretMask Secrets { get; init; } = new();
+
     /// <summary>Sent as the User-Agent header.</summary>
     public string UserAgent { get; init; } = "Raworc.Client";
 

@@ -36,5 +36,6 @@ public sealed partial class RaworcClient
     /// <exception cref="RaworcApiException">With <see cref="RaworcApiException.Codes.WrongCurrentPassword"/> when the current password is wrong.</exception>
     public async Task UpdateServiceAccountPasswordAsync(string name, UpdatePasswordRequest request, CancellationToken ct = default) =>
         await ExecuteAsync(HttpMethod.Put, $"service-accounts/{Segment(name, "service account name")}/password",
-            JsonSerializer.SerializeToUtf8Bytes(request, RaworcJsonContext.Default.UpdatePasswordRequest), true, ct, checksPassword: true).ConfigureAwait(false);
+            JsonSerializer.SerializeToUtf8Bytes(request, RaworcJsonContext.Default.UpdatePasswordRequest), true, static _ => true, ct,
+            checksPassword: true).ConfigureAwait(false);
 }

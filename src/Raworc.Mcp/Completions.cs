@@ -71,7 +71,9 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, strin
         }
 
         string prefix = argument.Value ?? "";
-        var matches = values.Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal).ToList();
+        // A value longer than a name can be is no name to suggest, and would only bloat the answer.
+        var matches = values.Where(v => v.Length <= RaworcClient.MaxSegmentLength && v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.Ordinal).ToList();
         return new CompleteResult
         {
             Completion = new Completion { Values = [.. matches.Take(MaxValues)], Total = matches.Count, HasMore = matches.Count > MaxValues },

@@ -23,6 +23,8 @@ internal static class Doctor
         string url = settings.Options.ApiUrl.AbsoluteUri.TrimEnd('/');
         output.WriteLine($"{RaworcServer.Name} {RaworcServer.Version} doctor");
 
+        foreach (var warning in settings.Warnings)
+            report.Warn(warning);
         report.Pass($"API URL {url} ({UrlSource(settings)})");
         bool perRequest = configuration.Transport == TransportKind.Http && !configuration.Http.SharedCredentials;
         if (configuration.Transport == TransportKind.Http)
@@ -195,6 +197,8 @@ internal static class Doctor
         public void Pass(string text) => output.WriteLine($"✓ {text}");
 
         public void Skip(string text) => output.WriteLine($"- {text}");
+
+        public void Warn(string text) => output.WriteLine($"! {text}");
 
         public void Fail(string problem, string fix)
         {

@@ -25,7 +25,7 @@ internal static class EnvironmentVariables
         new(RaworcSettings.UsernameVariable, "Service account to log in as when there is no token; the server logs in on first need and again when the token expires."),
         new(RaworcSettings.PasswordVariable, $"Password of {RaworcSettings.UsernameVariable}.") { Secret = true },
         new(ServerConfiguration.DefaultSpaceVariable, "Space used when a tool's optional space argument is omitted.") { Default = "default" },
-        new(RaworcSettings.TimeoutVariable, "Seconds one API call may take, retries and back-off included.")
+        new(RaworcSettings.TimeoutVariable, "Seconds one API call may take, retries, back-off and reading the answer included (0.1 to 3600).")
         {
             Default = new RaworcClientOptions().Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Format = VariableFormat.Number,

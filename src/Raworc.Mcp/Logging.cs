@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Raworc.Client;
 
 namespace Raworc.Mcp;
 
@@ -100,7 +101,7 @@ internal static class Logging
         };
     }
 
-    /// <summary>One JSON object per line: Timestamp, LogLevel, Category, EventId, Message, Exception, and the message's named values.</summary>
+    /// <summary>One JSON object per line: Timestamp, LogLevel, Category, EventId and the (masked) Message.</summary>
     private sealed class JsonLineFormatter() : ConsoleFormatter("raworc-json")
     {
         public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
@@ -115,24 +116,39 @@ internal static class Logging
                 json.WriteNumber("EventId", logEntry.EventId.Id);
                 json.WriteString("Message", logEntry.Formatter(logEntry.State, logEntry.Exception));
                 if (logEntry.Exception is { } e) json.WriteString("Exception", e.ToString());
-                if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> values)
-                {
-                    json.WriteStartObject("State");
-                    foreach (var (name, value) in values)
-                    {
-                        switch (value)
-                        {
-                            case null: json.WriteNull(name); break;
-                            case int or long or double or float or decimal: json.WriteNumber(name, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
-                            case bool b: json.WriteBoolean(name, b); break;
-                            default: json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
-                        }
-                    }
-                    json.WriteEndObject();
-                }
                 json.WriteEndObject();
             }
             textWriter.Write(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + Environment.NewLine);
+        }
+    }
+
+    /// <summary>
+    /// Every logger of the factory masks the known credentials in what it writes, its exceptions included (an
+    /// exception's message may quote an API's answer).
+    /// </summary>
+    public static ILoggerFactory Masking(this ILoggerFactory factory, SecretMask secrets) => new MaskingLoggerFactory(factory, secrets);
+
+    private sealed class MaskingLoggerFactory(ILoggerFactory inner, SecretMask secrets) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new MaskingLogger(inner.CreateLogger(categoryName), secrets);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    private sealed class MaskingLogger(ILogger inner, SecretMask secrets) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!inner.IsEnabled(logLevel)) return;
+            string text = formatter(state, exception);
+            if (exception is not null) text += Environment.NewLine + exception;
+            inner.Log(logLevel, eventId, secrets.Apply(text), null, static (masked, _) => masked);
         }
     }
 }

@@ -68,8 +68,11 @@ if (command.Kind == CommandKind.Manifest)
     return 0;
 }
 
-using var loggerFactory = Logging.CreateFactory(configuration.LogLevel, configuration.JsonLogs);
+// Every log line is masked for the known credentials: an exception or the API's own words may quote them.
+using var loggerFactory = Logging.CreateFactory(configuration.LogLevel, configuration.JsonLogs).Masking(configuration.Raworc.Options.Secrets);
 var log = loggerFactory.CreateLogger(Logging.ServerCategory);
+foreach (var warning in configuration.Raworc.Warnings)
+    log.LogWarning("{Warning}", warning);
 
 bool http = configuration.Transport == TransportKind.Http;
 log.LogInformation("Starting {Name} {Version} on {Transport} (API {ApiUrl} from {ApiUrlSource}; credentials {Credentials}; default space '{Space}')",

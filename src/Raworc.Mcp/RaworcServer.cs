@@ -112,15 +112,17 @@ internal sealed class RaworcServer : IDisposable
             // Hidden is not enough: a client may call a tool it was never offered.
             if (_disabledByName.TryGetValue(name, out var disabled))
                 return ToolResults.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
-            throw new McpProtocolException($"Unknown tool: '{name}'", McpErrorCode.InvalidParams);
+            throw new McpProtocolException($"Unknown tool: {DisplayText.Quote(name)}", McpErrorCode.InvalidParams);
         }
+        // A large API response is formatted, cut and collected inside the gate's scope, not only read.
+        using var largeResponses = LargeResponseGate.BeginScope();
         try
         {
-            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct)).ConfigureAwait(false);
+            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets).ConfigureAwait(false);
         }
         finally
         {
-            MemoryBudget.AfterCall();
+            MemoryBudget.AfterCall(largeResponses.TookGate);
         }
     }
 

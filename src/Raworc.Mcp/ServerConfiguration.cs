@@ -22,6 +22,12 @@ internal sealed record ServerConfiguration
     /// <summary>How often wait_for_build and wait_for_session read the API.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Not documented for users: tests shorten how long a consent question waits for the user with it.</summary>
+    public const string ConsentTimeoutVariable = "RAWORC_CONSENT_TIMEOUT_MS";
+
+    /// <summary>How long a consent question waits for the user's answer before the call is refused.</summary>
+    public static readonly TimeSpan DefaultConsentTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// Where the API is, and the server's own credentials. Over HTTP these serve callers only with
     /// --shared-credentials; otherwise they are dropped here, so that no code path can use them for a caller.
@@ -59,6 +65,9 @@ internal sealed record ServerConfiguration
     /// <summary>How often wait_for_build and wait_for_session read the API.</summary>
     public TimeSpan PollInterval { get; init; } = DefaultPollInterval;
 
+    /// <summary>How long a consent question (secret values) waits for the user before the call is refused.</summary>
+    public TimeSpan ConsentTimeout { get; init; } = DefaultConsentTimeout;
+
     /// <summary>How often send_message reads new messages while it waits for the reply (1.5 s, like the Raworc CLI).</summary>
     public TimeSpan MessagePollInterval => PollInterval * 1.5;
 
@@ -82,14 +91,15 @@ internal sealed record ServerConfiguration
             Transport = flags.Transport,
             Http = http,
             JsonLogs = ParseLogFormat(getVariable(LogFormatVariable)),
-            DefaultSpace = getVariable(DefaultSpaceVariable) is { Length: > 0 } space && !string.IsNullOrWhiteSpace(space) ? space.Trim() : "default",
+            DefaultSpace = ParseDefaultSpace(getVariable(DefaultSpaceVariable)),
             LogLevel = ParseLogLevel(getVariable(LogLevelVariable)),
             ReadOnly = flags.ReadOnly || ParseBool(getVariable(ReadOnlyVariable), ReadOnlyVariable),
             AllowDestructive = flags.AllowDestructive || ParseBool(getVariable(AllowDestructiveVariable), AllowDestructiveVariable),
             AllowSecretValues = flags.AllowSecretValues || ParseBool(getVariable(AllowSecretValuesVariable), AllowSecretValuesVariable),
             Toolsets = ParseList(flags.Toolsets ?? getVariable(ToolsetsVariable)) is { } sets && !sets.Contains("all") ? sets : null,
             Tools = ParseList(flags.Tools ?? getVariable(ToolsVariable)),
-            PollInterval = ParsePollInterval(getVariable(PollIntervalVariable)),
+            PollInterval = ParseMilliseconds(getVariable(PollIntervalVariable), PollIntervalVariable, DefaultPollInterval, 60_000),
+            ConsentTimeout = ParseMilliseconds(getVariable(ConsentTimeoutVariable), ConsentTimeoutVariable, DefaultConsentTimeout, 3_600_000),
         };
     }
 
@@ -112,11 +122,23 @@ internal sealed record ServerConfiguration
         _ => throw new FormatException($"{LogFormatVariable} must be text or json; got '{value}'."),
     };
 
-    private static TimeSpan ParsePollInterval(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? DefaultPollInterval
-        : int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) && ms is >= 1 and <= 60_000
+    private static TimeSpan ParseMilliseconds(string? value, string variable, TimeSpan fallback, int max) =>
+        string.IsNullOrWhiteSpace(value) ? fallback
+        : int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) && ms >= 1 && ms <= max
             ? TimeSpan.FromMilliseconds(ms)
-            : throw new FormatException($"{PollIntervalVariable} must be a number of milliseconds between 1 and 60000; got '{value}'.");
+            : throw new FormatException($"{variable} must be a number of milliseconds between 1 and {max}; got '{value}'.");
+
+    /// <summary>The default space is sent as a URL path segment: it must be one.</summary>
+    private static string ParseDefaultSpace(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return "default";
+        string space = value.Trim();
+        if (RaworcClient.SegmentProblem(space, "space name") is { } problem)
+            throw new FormatException($"{DefaultSpaceVariable}: {problem}");
+        if (space.Any(char.IsControl))
+            throw new FormatException($"{DefaultSpaceVariable} contains a control character; a space name is one line of text.");
+        return space;
+    }
 
     internal static bool ParseBool(string? value, string variable) => value?.Trim().ToLowerInvariant() switch
     {

@@ -87,6 +87,17 @@ public sealed class CompletionTests
         Assert.True(result.Completion.HasMore);
     }
 
+    [Fact]
+    public async Task A_value_longer_than_a_name_is_never_suggested()
+    {
+        await using var host = await StartAsync();
+        host.Respond(200, Spaces("s-short", "s-" + new string('x', 100_000)));
+
+        var result = await CompleteAsync(host, new PromptReference { Name = "diagnose_agent" }, "space", "s-");
+
+        Assert.Equal(["s-short"], result.Completion.Values);
+    }
+
     [Theory]
     [InlineData("prompt", "deploy_agent_from_repo", "repo")]
     [InlineData("prompt", "no_such_prompt", "space")]

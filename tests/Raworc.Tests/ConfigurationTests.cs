@@ -22,6 +22,8 @@ public sealed class ConfigurationTests
         string home = McpTestHost.EmptyHome();
         Directory.CreateDirectory(Path.Combine(home, ".raworc"));
         File.WriteAllText(Path.Combine(home, ".raworc", "auth.yaml"), yaml);
+        // As the CLI writes it: readable by its owner only.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(home, ".raworc", "auth.yaml"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return home;
     }
 
@@ -85,15 +87,45 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void Environment_url_with_auth_file_token_mixes_sources()
+    public void Environment_url_with_auth_file_token_for_the_same_server_mixes_sources()
     {
         string home = HomeWithAuthFile(CliFile);
 
-        var settings = RaworcSettings.Load(Env(("RAWORC_API_URL", "http://127.0.0.1:1234/api/v0")), home);
+        var settings = RaworcSettings.Load(Env(("RAWORC_API_URL", "http://LOCALHOST:9000/api/v0/")), home);
 
         Assert.Equal("RAWORC_API_URL", settings.ApiUrlSource);
         Assert.Equal("abc", settings.Options.Token);
         Assert.Equal(AuthFile(home), settings.CredentialSource);
+        Assert.Empty(settings.Warnings);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1234/api/v0")]  // another host
+    [InlineData("http://localhost:9001/api/v0")]  // another port
+    [InlineData("https://localhost:9000/api/v0")] // another scheme
+    [InlineData("http://localhost:9000/other/api/v0")] // another API on the same origin
+    public void Auth_file_token_is_never_sent_to_another_server(string url)
+    {
+        string home = HomeWithAuthFile(CliFile);
+
+        var settings = RaworcSettings.Load(Env(("RAWORC_API_URL", url)), home);
+
+        Assert.Null(settings.Options.Token);
+        Assert.Null(settings.CredentialSource);
+        var warning = Assert.Single(settings.Warnings);
+        Assert.Contains(AuthFile(home), warning);
+        Assert.Contains("http://localhost:9000/api/v0", warning);
+        Assert.Contains("not sent there", warning);
+    }
+
+    [Fact]
+    public void Auth_file_token_without_a_server_belongs_to_the_hosted_api()
+    {
+        string home = HomeWithAuthFile("token: abc\n");
+
+        Assert.Equal("abc", RaworcSettings.Load(Env(), home).Options.Token);
+        Assert.Equal("abc", RaworcSettings.Load(Env(("RAWORC_API_URL", "https://api.remoteagent.com/api/v0")), home).Options.Token);
+        Assert.Null(RaworcSettings.Load(Env(("RAWORC_API_URL", "http://127.0.0.1:1/api/v0")), home).Options.Token);
     }
 
     [Fact]
@@ -174,22 +206,130 @@ public sealed class ConfigurationTests
     [InlineData("server: \"http://localhost:9000\ntoken: abc\n")]
     [InlineData("server: [http://localhost:9000\n")]
     [InlineData("token: abc\n  - broken: : :\n\tbad")]
-    public void Malformed_auth_file_is_a_format_exception_naming_the_file(string yaml)
+    [InlineData("a: [x\nb: c\n")]
+    [InlineData("server: http://localhost:9000\ntoken: {a: {b: {c: {d: {e: 1}}}}}\n")]
+    public void Malformed_auth_file_is_one_warning_naming_the_file_and_is_ignored(string yaml)
     {
         string home = HomeWithAuthFile(yaml);
 
-        var e = Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(), home));
+        var settings = RaworcSettings.Load(Env(), home);
 
-        Assert.Contains(AuthFile(home), e.Message);
+        Assert.Contains(AuthFile(home), Assert.Single(settings.Warnings));
+        Assert.Equal("default", settings.ApiUrlSource);
+        Assert.Null(settings.CredentialSource);
     }
 
     [Fact]
-    public void Malformed_auth_file_fails_even_when_the_environment_has_everything()
+    public void Auth_file_is_not_read_when_the_environment_has_everything()
     {
-        // Reported rather than silently skipped: a broken file is worth knowing about.
+        // Not even looked at: a broken (or hostile) file cannot matter when it is not needed.
         string home = HomeWithAuthFile("server: [oops\n");
 
-        Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(("RAWORC_API_URL", "http://127.0.0.1:1/api/v0"), ("RAWORC_AUTH_TOKEN", "t")), home));
+        var settings = RaworcSettings.Load(Env(("RAWORC_API_URL", "http://127.0.0.1:1/api/v0"), ("RAWORC_AUTH_TOKEN", "t0k")), home);
+
+        Assert.Empty(settings.Warnings);
+        Assert.Equal("t0k", settings.Options.Token);
+    }
+
+    [Fact]
+    public void Deeply_nested_auth_file_is_a_warning_at_once()
+    {
+        // 16 KB of '[' (the size limit) would take the YAML library seconds and overflow the stack as a document tree.
+        string home = HomeWithAuthFile("token: " + new string('[', RaworcSettings.MaxAuthFileBytes - 8) + "\n");
+
+        var settings = RaworcSettings.Load(Env(), home);
+
+        Assert.Contains("nested more than", Assert.Single(settings.Warnings));
+        Assert.Null(settings.Options.Token);
+    }
+
+    [Fact]
+    public void Oversized_auth_file_is_a_warning_and_is_not_read()
+    {
+        string home = HomeWithAuthFile("token: " + new string('x', 10 * 1024 * 1024) + "\n");
+
+        var settings = RaworcSettings.Load(Env(), home);
+
+        Assert.Contains("more than the 16 KB", Assert.Single(settings.Warnings));
+        Assert.Null(settings.Options.Token);
+    }
+
+    [Fact]
+    public async Task A_fifo_at_the_auth_file_path_is_a_warning_not_a_hang()
+    {
+        string home = McpTestHost.EmptyHome();
+        Directory.CreateDirectory(Path.Combine(home, ".raworc"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [AuthFile(home)])!) await mkfifo.WaitForExitAsync();
+
+        var settings = await Task.Run(() => RaworcSettings.Load(Env(), home)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("not a regular file", Assert.Single(settings.Warnings));
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, true)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead, true)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite, false)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Auth_file_readable_by_others_earns_one_warning(UnixFileMode mode, bool warned)
+    {
+        string home = HomeWithAuthFile(CliFile);
+        File.SetUnixFileMode(AuthFile(home), mode);
+
+        var settings = RaworcSettings.Load(Env(), home);
+
+        Assert.Equal("abc", settings.Options.Token); // still used
+        Assert.Equal(warned ? 1 : 0, settings.Warnings.Count(w => w.Contains("chmod 600", StringComparison.Ordinal) && w.Contains(AuthFile(home))));
+    }
+
+    [Theory]
+    [InlineData("token: \"abc\\r\\nX-Injected: 1\"\n", "line break")]
+    [InlineData("token: \"a b\"\n", "space")]
+    public void Auth_file_token_that_cannot_be_a_header_is_a_warning(string yaml, string expected)
+    {
+        string home = HomeWithAuthFile(yaml);
+
+        var settings = RaworcSettings.Load(Env(), home);
+
+        var warning = Assert.Single(settings.Warnings);
+        Assert.Contains(expected, warning);
+        Assert.DoesNotContain("Injected", warning);
+        Assert.Null(settings.Options.Token);
+    }
+
+    [Theory]
+    [InlineData("abc\r\nX-Injected: 1", "line break")]
+    [InlineData("abc\ndef", "line break")]
+    [InlineData("ab c", "space")]
+    [InlineData("abcé", "cannot be sent in an HTTP header")]
+    public void Token_that_cannot_be_a_header_is_a_format_exception_naming_RAWORC_AUTH_TOKEN(string token, string expected)
+    {
+        var e = Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(("RAWORC_AUTH_TOKEN", token)), McpTestHost.EmptyHome()));
+
+        Assert.Contains("RAWORC_AUTH_TOKEN", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("abc", e.Message);
+    }
+
+    [Theory]
+    [InlineData("http://user:hunter2pw@127.0.0.1:1/api/v0")]
+    [InlineData("https://hunter2pw@example.com/api/v0")]
+    public void Api_url_with_credentials_is_refused_without_printing_them(string url)
+    {
+        var e = Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(("RAWORC_API_URL", url)), McpTestHost.EmptyHome()));
+
+        Assert.Contains("RAWORC_API_URL", e.Message);
+        Assert.Contains("user name or password", e.Message);
+        Assert.DoesNotContain("hunter2pw", e.Message);
+    }
+
+    [Fact]
+    public void Malformed_url_with_credentials_is_refused_without_printing_them()
+    {
+        var e = Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(("RAWORC_API_URL", "ftp://user:hunter2pw@example.com/x")), McpTestHost.EmptyHome()));
+
+        Assert.Contains("RAWORC_API_URL", e.Message);
+        Assert.DoesNotContain("hunter2pw", e.Message);
     }
 
     [Theory]
@@ -203,14 +343,20 @@ public sealed class ConfigurationTests
         Assert.Contains("RAWORC_API_URL", e.Message);
     }
 
-    [Fact]
-    public void Bad_server_in_the_auth_file_names_the_file()
+    [Theory]
+    [InlineData("server: localhost:9000:bad\ntoken: abc\n")]
+    [InlineData("server: http://me:hunter2pw@localhost:9000\ntoken: abc\n")]
+    public void Bad_server_in_the_auth_file_is_a_warning_naming_the_file_and_its_token_is_not_used(string yaml)
     {
-        string home = HomeWithAuthFile("server: localhost:9000:bad\n");
+        string home = HomeWithAuthFile(yaml);
 
-        var e = Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(), home));
+        var settings = RaworcSettings.Load(Env(), home);
 
-        Assert.Contains(AuthFile(home), e.Message);
+        var warning = Assert.Single(settings.Warnings);
+        Assert.Contains(AuthFile(home), warning);
+        Assert.DoesNotContain("hunter2pw", warning);
+        Assert.Equal("default", settings.ApiUrlSource);
+        Assert.Null(settings.Options.Token);
     }
 
     [Theory]
@@ -236,6 +382,8 @@ public sealed class ConfigurationTests
     [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("30s")]
+    [InlineData("0.0001")]
+    [InlineData("0.09")]
     public void Bad_timeout_is_a_format_exception_naming_RAWORC_TIMEOUT(string value)
     {
         var e = Assert.Throws<FormatException>(() => RaworcSettings.Load(Env(("RAWORC_TIMEOUT", value)), McpTestHost.EmptyHome()));
@@ -285,6 +433,25 @@ public sealed class ConfigurationTests
         var configuration = ServerConfiguration.Load(Env(("RAWORC_DEFAULT_SPACE", value)), McpTestHost.EmptyHome());
 
         Assert.Equal(expected, configuration.DefaultSpace);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("a\nb")]
+    public void Default_space_that_cannot_be_a_name_is_a_format_exception_naming_RAWORC_DEFAULT_SPACE(string value)
+    {
+        var e = Assert.Throws<FormatException>(() => ServerConfiguration.Load(Env(("RAWORC_DEFAULT_SPACE", value)), McpTestHost.EmptyHome()));
+
+        Assert.Contains("RAWORC_DEFAULT_SPACE", e.Message);
+    }
+
+    [Fact]
+    public void Default_space_over_the_name_limit_is_a_format_exception_naming_RAWORC_DEFAULT_SPACE()
+    {
+        var e = Assert.Throws<FormatException>(() => ServerConfiguration.Load(Env(("RAWORC_DEFAULT_SPACE", new string('s', 1025))), McpTestHost.EmptyHome()));
+
+        Assert.Contains("RAWORC_DEFAULT_SPACE", e.Message);
+        Assert.Contains("1024", e.Message);
     }
 
     [Fact]

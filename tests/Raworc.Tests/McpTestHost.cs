@@ -81,7 +81,7 @@ public sealed class McpTestHost : IAsyncDisposable
 
         var logs = new CapturingLoggerProvider();
         // The same filters as the executable: the SDK never logs below debug (its trace level dumps whole messages).
-        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(logLevel).AddProvider(logs));
+        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(logLevel).AddProvider(logs)).Masking(configuration.Raworc.Options.Secrets);
         var raworc = new RaworcServer(configuration, loggerFactory, clock: clock);
 
         var toServer = new Pipe();

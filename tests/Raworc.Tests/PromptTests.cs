@@ -100,6 +100,23 @@ public sealed class PromptTests
     }
 
     [Fact]
+    public async Task An_argument_over_the_tool_argument_limit_is_invalid_params_naming_it()
+    {
+        await using var host = await McpTestHost.StartAsync();
+        var args = new Dictionary<string, JsonElement>
+        {
+            ["space"] = JsonSerializer.SerializeToElement("s"),
+            ["agent"] = JsonSerializer.SerializeToElement(new string('a', 10_001)),
+        };
+
+        var e = await Assert.ThrowsAsync<McpProtocolException>(() =>
+            host.Client.GetPromptAsync(new GetPromptRequestParams { Name = "diagnose_agent", Arguments = args }).AsTask());
+
+        Assert.Equal(McpErrorCode.InvalidParams, e.ErrorCode);
+        Assert.EndsWith(": Prompt 'diagnose_agent': argument 'agent' is 10,001 characters long; the limit is 10,000.", e.Message);
+    }
+
+    [Fact]
     public async Task Every_tool_a_prompt_names_exists()
     {
         await using var host = await McpTestHost.StartAsync();

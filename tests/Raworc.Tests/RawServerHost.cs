@@ -45,7 +45,7 @@ public sealed class RawServerHost : IAsyncDisposable
         var configuration = ServerConfiguration.Load(name => env.GetValueOrDefault(name), McpTestHost.EmptyHome());
 
         Logs = new CapturingLoggerProvider();
-        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Debug).AddProvider(Logs));
+        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Debug).AddProvider(Logs)).Masking(configuration.Raworc.Options.Secrets);
         _raworc = new RaworcServer(configuration, loggerFactory);
         Transport = (transportFactory ?? ((i, o, l) => new StdioJsonRpcTransport(i, o, l)))(_toServer.Reader.AsStream(), _toClient.Writer.AsStream(), loggerFactory);
         Transport.Start();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using Raworc.Mcp.Resources;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using static Raworc.Tests.McpTestHost;
@@ -117,7 +118,7 @@ public sealed class ResourceTests
             into the chestnut
 
             """.ReplaceLineEndings("\n"), content.Text);
-        Assert.Contains(host.Requests, r => new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery == $"/api/v0/sessions/{SessionId}/messages?limit=1000&offset=0");
+        Assert.Contains(host.Requests, r => new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery == $"/api/v0/sessions/{SessionId}/messages?limit={RaworcResources.TranscriptPageSize}&offset=0");
     }
 
     [Theory]

@@ -143,6 +143,8 @@ public sealed class SecretConsentTests
         { "accept", "\"true\"" }, // a string is not a yes
         { "accept", "1" },
         { "accept", "" }, // accepted with no content: the default, no
+        { "ACCEPT", "true" }, // the protocol's action is exactly "accept"
+        { "Accept", "true" },
     };
 
     [Theory]
@@ -235,5 +237,91 @@ public sealed class SecretConsentTests
         Assert.False(updated.IsError ?? false, Text(updated));
         Assert.DoesNotContain(Value, Text(updated));
         Assert.DoesNotContain(Value, host.Logs.All);
+    }
+
+    [Fact]
+    public async Task A_forged_argument_is_quoted_on_one_line_with_control_and_bidi_characters_escaped()
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => new ElicitResult { Action = "decline" }, asked));
+        string forged = "prod' (no secret values will be shown). Allow it?\n\nYes.\u202Etxt.exe";
+
+        await host.CallAsync("list_secrets", JsonSerializer.Serialize(new Dictionary<string, object> { ["space"] = forged, ["show_values"] = true }));
+
+        string message = Assert.Single(asked)!.Message;
+        Assert.DoesNotContain('\n', message);
+        Assert.DoesNotContain('\u202E', message);
+        Assert.Contains("\\u202E", message);
+        Assert.Contains("\\u000A", message);
+        Assert.Contains("'prod\\u0027 (no secret values", message); // the quote cannot close the quoted name
+        Assert.Contains("shown to the model", message);
+    }
+
+    [Fact]
+    public async Task A_long_argument_is_cut_in_the_consent_question()
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => new ElicitResult { Action = "decline" }, asked));
+
+        await host.CallAsync("list_secrets", $$"""{"space":"{{new string('s', 1000)}}","show_values":true}""");
+
+        string message = Assert.Single(asked)!.Message;
+        Assert.Contains("…' (1000 characters)", message);
+        Assert.True(message.Length < 300, message);
+    }
+
+    [Theory]
+    [InlineData("get_secret", "key")]
+    [InlineData("get_secret", "space")]
+    [InlineData("list_secrets", "space")]
+    public async Task A_name_that_cannot_be_sent_is_refused_before_the_user_is_asked(string tool, string argument)
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => Accept("true"), asked));
+        var arguments = new Dictionary<string, object> { ["show_values"] = true, [argument] = new string('k', 9000) };
+        if (tool == "get_secret" && argument != "key") arguments["key"] = "K";
+
+        var result = await host.CallAsync(tool, JsonSerializer.Serialize(arguments));
+
+        Assert.True(result.IsError);
+        Assert.Contains("the limit is 1024", Text(result));
+        Assert.Empty(asked);
+        Assert.Empty(host.Requests);
+    }
+
+    [Fact]
+    public async Task An_unanswered_consent_question_times_out_as_a_refusal()
+    {
+        var env = Env(null);
+        env[ServerConfiguration.ConsentTimeoutVariable] = "200";
+        await using var host = RawServerHost.Start(env);
+        await host.InitializeAsync("""{"elicitation":{}}""");
+
+        var answer = host.Expect("\"s2\"");
+        await host.WriteLineAsync("""{"jsonrpc":"2.0","id":"s2","method":"tools/call","params":{"name":"get_secret","arguments":{"space":"production","key":"ANTHROPIC_API_KEY","show_values":true}}}""");
+        var ask = JsonDocument.Parse(await host.NextLineAsync()).RootElement;
+        Assert.Equal("elicitation/create", ask.GetProperty("method").GetString()); // and never answered
+
+        var result = (await answer.WaitAsync(TimeSpan.FromSeconds(10))).GetProperty("result");
+        Assert.True(result.GetProperty("isError").GetBoolean());
+        Assert.Contains("did not answer within 0.2 s", result.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Empty(host.Api.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("list_secrets", """{"space":"production"}""")]
+    [InlineData("get_secret", """{"space":"production","key":"ANTHROPIC_API_KEY"}""")]
+    [InlineData("list_secrets", """{"space":"production","show_values":false}""")]
+    public async Task A_value_the_api_sends_unasked_is_stripped(string tool, string arguments)
+    {
+        await using var host = await StartAsync(Env("true"));
+        AnswerWithValues(host, tool);
+
+        var result = await host.CallAsync(tool, arguments);
+
+        Assert.False(result.IsError ?? false, Text(result));
+        Assert.DoesNotContain(Value, Text(result));
+        Assert.DoesNotContain("encrypted_value", Text(result));
+        Assert.Contains("Claude API key", Text(result));
     }
 }

@@ -129,7 +129,6 @@ public sealed class TransportTests
     [InlineData("""{"jsonrpc":"2.0","id":14,"method":"tools/call","params":{"name":"get_space","arguments":[1]}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":14,"method":"resources/read","params":{}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":14,"method":"prompts/get","params":{"name":["x"]}}""")]
-    [InlineData("""{"jsonrpc":"2.0","id":14,"method":"initialize","params":{}}""")]
     public async Task Params_of_the_wrong_shape_get_an_error_with_the_id(string line)
     {
         await using var host = RawServerHost.Start();
@@ -139,9 +138,7 @@ public sealed class TransportTests
         var answer = JsonDocument.Parse(await host.NextLineAsync()).RootElement;
         Assert.Equal(14, answer.GetProperty("id").GetInt32());
 
-        // The SDK answers params it cannot bind with -32603 "An error occurred." rather than -32602: an error either way.
-        int code = answer.GetProperty("error").GetProperty("code").GetInt32();
-        Assert.True(code == InvalidParams || code == -32603, answer.ToString());
+        Assert.Equal(InvalidParams, answer.GetProperty("error").GetProperty("code").GetInt32());
         await AssertServesAsync(host);
     }
 
@@ -150,7 +147,15 @@ public sealed class TransportTests
     [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":5}}""", "\"name\" must be the tool's name")]
     [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"get_space","arguments":"x"}}""", "\"arguments\" must be an object")]
     [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"get_space","arguments":[1]}}""", "\"arguments\" must be an object")]
-    public async Task A_tools_call_that_cannot_be_read_is_invalid_params_naming_the_problem(string line, string problem)
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"resources/read","params":{}}""", "\"uri\" must be the resource's URI")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"resources/read","params":{"uri":7}}""", "\"uri\" must be the resource's URI")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"prompts/get","params":{}}""", "\"name\" must be the prompt's name")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"completion/complete","params":{"argument":{"name":"space","value":""}}}""", "\"ref\" must be an object")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"fleet_status"}}}""", "\"argument\" must be an object")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"get_space","arguments":{"name":"a\ud800b"}}}""", "unpaired surrogate")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"get_\udc00space"}}""", "unpaired surrogate")]
+    [InlineData("""{"jsonrpc":"2.0","id":15,"method":"prompts/get","params":{"name":"fleet_status","arguments":{"\ud800":"x"}}}""", "unpaired surrogate")]
+    public async Task A_request_that_cannot_be_read_is_invalid_params_naming_the_problem(string line, string problem)
     {
         await using var host = RawServerHost.Start();
         await host.InitializeAsync();
@@ -162,6 +167,81 @@ public sealed class TransportTests
         Assert.Equal(InvalidParams, answer.GetProperty("error").GetProperty("code").GetInt32());
         Assert.Contains(problem, answer.GetProperty("error").GetProperty("message").GetString());
         await AssertServesAsync(host);
+    }
+
+    [Theory]
+    [InlineData("tools/list", "{}")]
+    [InlineData("tools/call", """{"name":"list_spaces"}""")]
+    [InlineData("resources/read", """{"uri":"raworc://spaces/default"}""")]
+    public async Task Requests_before_initialize_are_refused_and_served_after_it(string method, string parameters)
+    {
+        await using var host = RawServerHost.Start();
+
+        var early = await host.RequestAsync($$"""{"jsonrpc":"2.0","id":21,"method":"{{method}}","params":{{parameters}}}""", "21");
+
+        Assert.Equal(InvalidRequest, early.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("before initialize", early.GetProperty("error").GetProperty("message").GetString());
+        Assert.Empty(host.Api.LogEntries); // nothing reached the API
+        await host.NextLineAsync(); // the refusal, read above by id
+        await AssertServesAsync(host); // ping is allowed at any time
+        await host.InitializeAsync();
+        var listed = await host.RequestAsync("""{"jsonrpc":"2.0","id":22,"method":"tools/list"}""", "22");
+        Assert.True(listed.TryGetProperty("result", out _), listed.ToString());
+    }
+
+    [Fact]
+    public async Task A_request_of_the_stateless_protocol_needs_no_initialize()
+    {
+        await using var host = RawServerHost.Start();
+
+        var listed = await host.RequestAsync("""{"jsonrpc":"2.0","id":23,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""", "23");
+
+        Assert.True(listed.TryGetProperty("result", out _), listed.ToString());
+    }
+
+    [Fact]
+    public async Task A_second_initialize_is_refused_and_the_first_client_stays()
+    {
+        await using var host = RawServerHost.Start();
+        await host.InitializeAsync();
+
+        var second = await host.RequestAsync("""{"jsonrpc":"2.0","id":24,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"elicitation":{}},"clientInfo":{"name":"intruder","version":"6.6.6"}}}""", "24");
+
+        Assert.Equal(InvalidRequest, second.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("already initialized", second.GetProperty("error").GetProperty("message").GetString());
+        // The first client's capabilities hold: it has no elicitation, so secret values are refused without asking.
+        var call = await host.RequestAsync("""{"jsonrpc":"2.0","id":25,"method":"tools/call","params":{"name":"list_secrets","arguments":{"show_values":true}}}""", "25");
+        Assert.Contains("this client cannot ask the user", call.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task A_failed_initialize_may_be_sent_again()
+    {
+        await using var host = RawServerHost.Start();
+
+        var failed = await host.RequestAsync("""{"jsonrpc":"2.0","id":26,"method":"initialize","params":{"capabilities":7}}""", "26");
+        Assert.True(failed.TryGetProperty("error", out _), failed.ToString());
+
+        await host.InitializeAsync();
+        await AssertServesAsync(host);
+    }
+
+    [Theory]
+    [InlineData("tools/call", "name", "Unknown tool: 'qqqq")]
+    [InlineData("prompts/get", "name", "Unknown prompt: 'qqqq")]
+    [InlineData("resources/read", "uri", "Resource not found: 'qqqq")]
+    public async Task A_huge_unknown_name_is_quoted_short_in_the_error(string method, string member, string expected)
+    {
+        await using var host = RawServerHost.Start();
+        await host.InitializeAsync();
+        string name = new('q', 1_000_000);
+
+        var answer = await host.RequestAsync($$$"""{"jsonrpc":"2.0","id":27,"method":"{{{method}}}","params":{"{{{member}}}":"{{{name}}}"}}""", "27");
+
+        string message = answer.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains(expected, message);
+        Assert.Contains("…' (1000000 characters)", message);
+        Assert.True(message.Length < 500, $"{message.Length} characters");
     }
 
     [Fact]

@@ -116,7 +116,7 @@ internal sealed class RaworcPrompts(string defaultSpace)
     public GetPromptResult Get(string name, IDictionary<string, JsonElement>? arguments)
     {
         var prompt = All.FirstOrDefault(p => p.Listing.Name == name)
-            ?? throw new McpProtocolException($"Unknown prompt: '{name}'. Prompts: {string.Join(", ", All.Select(p => p.Listing.Name))}.", McpErrorCode.InvalidParams);
+            ?? throw new McpProtocolException($"Unknown prompt: {DisplayText.Quote(name)}. Prompts: {string.Join(", ", All.Select(p => p.Listing.Name))}.", McpErrorCode.InvalidParams);
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in arguments ?? new Dictionary<string, JsonElement>())
@@ -130,6 +130,13 @@ internal sealed class RaworcPrompts(string defaultSpace)
             if (!string.IsNullOrWhiteSpace(text)) values[key] = text.Trim();
         }
 
+        // The same limit as a tool's text arguments: a prompt's text repeats its arguments several times.
+        var tooLong = values.Where(v => v.Value.Length > Tools.ToolArgument.MaxTextLength).Select(v => v.Key).ToList();
+        if (tooLong.Count > 0)
+            throw new McpProtocolException(
+                $"Prompt '{name}': {string.Join("; ", tooLong.Select(k => $"argument '{k}' is {values[k].Length:N0} characters long"))}; the limit is {Tools.ToolArgument.MaxTextLength:N0}.",
+                McpErrorCode.InvalidParams);
+
         var declared = prompt.Listing.Arguments ?? [];
         var missing = declared.Where(a => a.Required == true && !values.ContainsKey(a.Name)).Select(a => a.Name).ToList();
         if (missing.Count > 0)
@@ -139,7 +146,7 @@ internal sealed class RaworcPrompts(string defaultSpace)
         var unknown = values.Keys.Where(k => declared.All(a => a.Name != k)).ToList();
         if (unknown.Count > 0)
             throw new McpProtocolException(
-                $"Prompt '{name}' has no argument {string.Join(", ", unknown.Select(u => $"'{u}'"))}; its arguments are {string.Join(", ", declared.Select(a => a.Name))}.",
+                $"Prompt '{name}' has no argument {string.Join(", ", unknown.Select(DisplayText.Quote))}; its arguments are {string.Join(", ", declared.Select(a => a.Name))}.",
                 McpErrorCode.InvalidParams);
 
         return new GetPromptResult

@@ -61,7 +61,20 @@ internal sealed class RaworcResources(RaworcClient api)
 
     public async ValueTask<ReadResourceResult> ReadAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken ct)
     {
-        string uri = request.Params?.Uri ?? "";
+        // A large API response (a transcript page) is formatted, cut and collected inside the gate's scope, not only read.
+        using var largeResponses = LargeResponseGate.BeginScope();
+        try
+        {
+            return await ReadCoreAsync(request.Params?.Uri ?? "", ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            MemoryBudget.AfterCall(largeResponses.TookGate);
+        }
+    }
+
+    private async Task<ReadResourceResult> ReadCoreAsync(string uri, CancellationToken ct)
+    {
         string[] path = Parse(uri) ?? throw NotFound(uri);
 
         (string mimeType, string text) = path switch
@@ -73,6 +86,10 @@ internal sealed class RaworcResources(RaworcClient api)
             ["sessions", var id, "transcript"] => (PlainText, await Call(() => TranscriptAsync(id, ct)).ConfigureAwait(false)),
             _ => throw NotFound(uri),
         };
+        string howToSeeMore = path is ["sessions", _, "transcript"]
+            ? "get_messages (session_id, limit, offset) pages through the messages."
+            : "The matching get_ tool returns the same data.";
+        text = ResultBudget.Cut(api.Secrets.Apply(text), howToSeeMore);
         return new ReadResourceResult { Contents = [new TextResourceContents { Uri = uri, MimeType = mimeType, Text = text }] };
     }
 
@@ -92,26 +109,53 @@ internal sealed class RaworcResources(RaworcClient api)
         }
     }
 
-    /// <summary>Every message (paged through), one block per message, oldest first.</summary>
+    /// <summary>Messages per page read for a transcript: small enough that a page of long messages stays a modest response.</summary>
+    internal const int TranscriptPageSize = 200;
+
+    /// <summary>
+    /// The messages (paged through), one block per message, oldest first; paging stops once the text read is over the
+    /// <see cref="ResultBudget"/>, since no more of it could be shown. A page over the client's read limit is asked for
+    /// again in quarters, down to single messages; a single message over it ends the transcript there.
+    /// </summary>
     private async Task<string> TranscriptAsync(string sessionId, CancellationToken ct)
     {
         var session = await api.GetSessionAsync(sessionId, ct).ConfigureAwait(false);
         var messages = new List<Message>();
-        const int MaxPages = 20;
-        for (int page = 0; page < MaxPages; page++)
+        long characters = 0;
+        int pageSize = TranscriptPageSize;
+        bool complete = false;
+        while (characters <= ResultBudget.MaxBytes)
         {
-            var batch = await api.ListMessagesAsync(sessionId, RaworcClient.MaxMessagesPerPage, messages.Count, ct).ConfigureAwait(false);
+            List<Message> batch;
+            try
+            {
+                batch = await api.ListMessagesAsync(sessionId, pageSize, messages.Count, ct).ConfigureAwait(false);
+            }
+            catch (RaworcApiException e) when (e.ErrorCode == RaworcApiException.Codes.TooLarge)
+            {
+                if (pageSize == 1) break;
+                pageSize = Math.Max(1, pageSize / 4);
+                continue;
+            }
             messages.AddRange(batch);
-            if (batch.Count < RaworcClient.MaxMessagesPerPage) break;
+            characters += batch.Sum(m => (long)m.Content.Length);
+            if (batch.Count < pageSize)
+            {
+                complete = true;
+                break;
+            }
         }
-        return FormatTranscript(session, messages);
+        return FormatTranscript(session, messages, complete);
     }
 
-    internal static string FormatTranscript(Session session, IReadOnlyList<Message> messages)
+    /// <param name="complete">False when more messages follow the ones given.</param>
+    internal static string FormatTranscript(Session session, IReadOnlyList<Message> messages, bool complete = true)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture,
-            $"Session {session.Id} in space '{session.Space}', state {session.State}: {messages.Count} message{(messages.Count == 1 ? "" : "s")}, oldest first.\n");
+        string count = complete
+            ? $"{messages.Count} message{(messages.Count == 1 ? "" : "s")}, oldest first."
+            : $"the first {messages.Count} messages, oldest first (more follow: get_messages with offset {messages.Count} reads on).";
+        text.Append(CultureInfo.InvariantCulture, $"Session {session.Id} in space '{session.Space}', state {session.State}: {count}\n");
         foreach (var message in messages)
         {
             string time = message.CreatedAt is { } at ? at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "time unknown";
@@ -122,10 +166,10 @@ internal sealed class RaworcResources(RaworcClient api)
     }
 
     private static McpProtocolException NotFound(string uri) =>
-        new($"Resource not found: '{uri}'. raworc-mcp serves {string.Join(", ", Templates.Select(t => t.UriTemplate))}.", McpErrorCode.ResourceNotFound);
+        new($"Resource not found: {DisplayText.Quote(uri)}. raworc-mcp serves {string.Join(", ", Templates.Select(t => t.UriTemplate))}.", McpErrorCode.ResourceNotFound);
 
     /// <summary>API failures as MCP errors: a missing space, agent, build or session is "resource not found".</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
+    private async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
         {
@@ -133,7 +177,7 @@ internal sealed class RaworcResources(RaworcClient api)
         }
         catch (RaworcApiException e)
         {
-            throw new McpProtocolException(ErrorHints.Describe(e), e.StatusCode == 404 ? McpErrorCode.ResourceNotFound : McpErrorCode.InternalError);
+            throw new McpProtocolException(api.Secrets.Apply(ErrorHints.Describe(e)), e.StatusCode == 404 ? McpErrorCode.ResourceNotFound : McpErrorCode.InternalError);
         }
         catch (ArgumentException e)
         {

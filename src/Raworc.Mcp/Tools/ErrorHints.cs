@@ -23,6 +23,8 @@ internal static class ErrorHints
         {
             (null, RaworcApiException.Codes.Timeout) => "retry; if it keeps happening the API is slow or unreachable (raise RAWORC_TIMEOUT, or check the network).",
             (null, RaworcApiException.Codes.Network) => "check RAWORC_API_URL and the network or proxy (HTTPS_PROXY, NO_PROXY); health_check tests the connection.",
+            (_, RaworcApiException.Codes.TooLarge) => "ask for less (a smaller limit, an offset, latest) where the tool allows it; otherwise the API's answer is too big to pass on.",
+            (_, RaworcApiException.Codes.Redirect) => "the user must set RAWORC_API_URL to the API's real address; retrying will not help.",
             (null, RaworcApiException.Codes.NotConfigured) => "the user must configure credentials for raworc-mcp and restart it.",
             (401, RaworcApiException.Codes.WrongCurrentPassword) => "ask the user for the account's current password; do not guess it.",
             (401, _) when e.Operation.EndsWith("auth/login", StringComparison.Ordinal) => "the user must fix RAWORC_USERNAME and RAWORC_PASSWORD.",

@@ -22,9 +22,12 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, $"the values of every secret of space '{Space(c)}'") is { } refusal
+                return show && await RefuseSecretValuesAsync(c, "list_secrets", $"the values of every secret of space {DisplayText.Quote(Space(c))}",
+                        (Space(c), "space name")) is { } refusal
                     ? refusal
-                    : await Results.Json(() => Api.ListSecretsAsync(Space(c), show, c.Cancellation));
+                    // Values only when asked for and allowed, even from an API that sends them unasked.
+                    : await Results.Json(async () => show ? await Api.ListSecretsAsync(Space(c), show, c.Cancellation)
+                        : [.. (await Api.ListSecretsAsync(Space(c), show, c.Cancellation)).Select(s => s with { EncryptedValue = null })]);
             });
 
         yield return Tool("create_secret", "Create secret", ToolEffect.Create, "Store a new secret in a space; the value is never returned.")
@@ -42,9 +45,11 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, $"the value of secret '{c.String("name")}' of space '{Space(c)}'") is { } refusal
+                return show && await RefuseSecretValuesAsync(c, "get_secret", $"the value of secret {DisplayText.Quote(c.String("name"))} of space {DisplayText.Quote(Space(c))}",
+                        (c.String("name"), "secret key"), (Space(c), "space name")) is { } refusal
                     ? refusal
-                    : await Results.Json(() => Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation));
+                    : await Results.Json(async () => show ? await Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation)
+                        : (await Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation)) with { EncryptedValue = null });
             });
 
         yield return Tool("update_secret", "Update secret", ToolEffect.Update, "Replace a secret's value or description.")
@@ -69,9 +74,12 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
     /// <summary>
     /// Secret values reach the model only with the user's consent: given once by configuration
     /// (--allow-secret-values), or asked through MCP elicitation in clients that support it. Null means go ahead.
+    /// The names are checked first, so that the user is never asked about a call that cannot be made.
     /// </summary>
-    private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string what)
+    private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string tool, string what, params (string Value, string What)[] names)
     {
+        var problems = names.Select(n => RaworcClient.SegmentProblem(n.Value, n.What)).OfType<string>().ToList();
+        if (problems.Count > 0) return ToolResults.InvalidArguments(tool, problems.Select(p => p.TrimEnd('.')));
         if (Configuration.AllowSecretValues) return null;
 
         var server = call.Request.Server;
@@ -85,6 +93,9 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
                 $"The user can allow them by starting raworc-mcp with --allow-secret-values ({ServerConfiguration.AllowSecretValuesVariable}=true). " +
                 "Without show_values the tool returns the keys and descriptions.");
 
+        // An unanswered question must not hold the call (and the secret request) open forever.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(call.Cancellation);
+        deadline.CancelAfter(Configuration.ConsentTimeout);
         ElicitResult answer;
         try
         {
@@ -99,14 +110,21 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
                     },
                     Required = ["allow"],
                 },
-            }, call.Cancellation).ConfigureAwait(false);
+            }, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!call.Cancellation.IsCancellationRequested)
+        {
+            return ToolResults.Error($"The user did not answer within {Configuration.ConsentTimeout.TotalSeconds:0.#} s whether to show secret values; nothing was shown. " +
+                "Without show_values the tool returns the keys and descriptions.");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return ToolResults.Error($"Could not ask the user to allow secret values ({e.Message}); nothing was shown.");
         }
 
-        bool allowed = answer.IsAccepted && answer.Content?.TryGetValue("allow", out var allow) == true && allow.ValueKind == System.Text.Json.JsonValueKind.True;
+        // Exactly "accept" with allow=true: the protocol's action names are lower case, and anything else is a no.
+        bool allowed = answer.Action == "accept" && answer.Content?.TryGetValue("allow", out var allow) == true &&
+            allow.ValueKind == System.Text.Json.JsonValueKind.True;
         return allowed ? null : ToolResults.Error("The user did not allow showing secret values. Without show_values the tool returns the keys and descriptions.");
     }
 }

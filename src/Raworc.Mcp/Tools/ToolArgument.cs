@@ -24,8 +24,13 @@ internal sealed record ToolArgument(string Name, ArgumentType Type, string? Desc
 
     public int? Maximum { get; init; }
 
-    /// <summary>Names and descriptions are short; objects stay well below what the API stores comfortably.</summary>
-    private static int DefaultMaxLength(ArgumentType type) => type == ArgumentType.Text ? 10_000 : 100_000;
+    /// <summary>Longest text argument by default: names and descriptions are short (prompt arguments share it).</summary>
+    public const int MaxTextLength = 10_000;
+
+    /// <summary>Longest object or array by default, in bytes of JSON: well below what the API stores comfortably.</summary>
+    private const int MaxJsonLength = 100_000;
+
+    private static int DefaultMaxLength(ArgumentType type) => type == ArgumentType.Text ? MaxTextLength : MaxJsonLength;
 
     /// <summary>The fields of one RBAC rule, in schema order; each is an array of strings.</summary>
     public static readonly IReadOnlyList<string> RoleRuleFields = ["api_groups", "resources", "verbs", "resource_names"];

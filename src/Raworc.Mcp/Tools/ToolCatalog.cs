@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
+using Raworc.Client;
 
 namespace Raworc.Mcp.Tools;
 
@@ -20,15 +21,31 @@ internal static class ToolCatalog
         return [.. providers.SelectMany(provider => provider.Define().Select(tool => new CatalogEntry(provider.ToolSet, tool, tool.ToProtocolTool())))];
     }
 
-    /// <summary>Renames older argument names to the current ones, checks the arguments against the tool's schema, then runs it.</summary>
-    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call)
+    /// <summary>Argument names by which tools page or narrow what they return; named in the note of a cut result.</summary>
+    private static readonly string[] PagingArguments = ["limit", "offset", "latest"];
+
+    /// <summary>
+    /// Renames older argument names to the current ones, checks the arguments against the tool's schema, then runs it.
+    /// Whatever the result says, <paramref name="secrets"/> and the call's own passwords and secret values are masked
+    /// in it (an API may quote the request), and it is cut to the <see cref="ResultBudget"/>.
+    /// </summary>
+    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call, SecretMask secrets)
     {
         var (resolved, conflicts) = ResolveAliases(entry.Definition, call.Arguments);
         call = call.WithArguments(resolved);
         var result = conflicts.Count > 0
             ? ToolResults.InvalidArguments(entry.Name, conflicts)
             : await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
-        return result.IsError == true ? Redact(result, entry.Definition, call) : result;
+        var sensitive = entry.Definition.Arguments.Where(a => a.Sensitive).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var callSecrets = call.Arguments.Where(a => sensitive.Contains(a.Key) && a.Value.ValueKind == JsonValueKind.String)
+            .Select(a => a.Value.GetString()).ToList();
+        var paging = entry.Definition.Arguments.Select(a => a.Name).Intersect(PagingArguments).ToList();
+        string howToSeeMore = paging.Count > 0
+            ? $"Ask for less with {string.Join(", ", paging)} to see the rest page by page."
+            : "This tool cannot page; a narrower tool or resource may show the rest.";
+        foreach (var block in result.Content.OfType<TextContentBlock>())
+            block.Text = ResultBudget.Cut(secrets.Apply(block.Text, callSecrets), howToSeeMore);
+        return result;
     }
 
     private static (Dictionary<string, JsonElement> Resolved, List<string> Conflicts) ResolveAliases(
@@ -62,19 +79,6 @@ internal static class ToolCatalog
                     rule[current] = value;
                 }
         return JsonSerializer.SerializeToElement(array, ToolJsonContext.Default.JsonNode);
-    }
-
-    /// <summary>An API error text may quote the request: a password or secret value given in this call is masked.</summary>
-    private static CallToolResult Redact(CallToolResult result, ToolDefinition definition, ToolCall call)
-    {
-        var sensitive = definition.Arguments.Where(a => a.Sensitive).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-        var secrets = call.Arguments.Where(a => sensitive.Contains(a.Key) && a.Value.ValueKind == JsonValueKind.String)
-            .Select(a => a.Value.GetString()!).Where(v => v.Length >= 3).ToList();
-        if (secrets.Count == 0) return result;
-        foreach (var block in result.Content.OfType<TextContentBlock>())
-            foreach (var secret in secrets)
-                block.Text = block.Text.Replace(secret, "[redacted]", StringComparison.Ordinal);
-        return result;
     }
 
     private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call)

@@ -39,7 +39,17 @@ internal static class ToolJson
         return options;
     }
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
+    /// <remarks>
+    /// Written into a buffer of our own rather than the serializer's pooled ones: a large API response would otherwise
+    /// leave buffers of its size in the shared pool for good, one set per thread.
+    /// </remarks>
+    public static string Serialize<T>(T value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true }))
+            JsonSerializer.Serialize(writer, value, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>A value as a JSON node, exactly as <see cref="Serialize{T}"/> writes it, to compose results.</summary>
     public static System.Text.Json.Nodes.JsonNode? ToNode<T>(T value) =>

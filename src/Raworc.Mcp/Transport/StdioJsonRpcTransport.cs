@@ -16,7 +16,8 @@ namespace Raworc.Mcp.Transport;
 /// every line that is not a valid JSON-RPC 2.0 message gets the standard error (-32700 or -32600, with the id when
 /// one can be read, else null) instead of being dropped; a line longer than <see cref="MaxMessageBytes"/> is
 /// discarded and answered with -32600 without being buffered whole; and when the input ends, requests still in
-/// flight get up to <see cref="DrainTimeout"/> to be answered before the session closes.
+/// flight get up to <see cref="DrainTimeout"/> to be answered before the session closes. One client per session:
+/// requests before initialize (but ping and those of the stateless protocol) and a second initialize are refused.
 /// </summary>
 internal sealed class StdioJsonRpcTransport : TransportBase
 {
@@ -41,6 +42,8 @@ internal sealed class StdioJsonRpcTransport : TransportBase
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _readLoop = Task.CompletedTask;
+    private string? _initializeId;
+    private volatile bool _initialized;
     private bool _disposed;
 
     public StdioJsonRpcTransport(Stream input, Stream output, ILoggerFactory? loggerFactory)
@@ -71,6 +74,11 @@ internal sealed class StdioJsonRpcTransport : TransportBase
 
     public override async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
+        // The session counts as initialized once initialize has been answered with a result; a failed one may be sent again.
+        if (message is JsonRpcResponse initialized && !_initialized && initialized.Id.ToString() == Volatile.Read(ref _initializeId))
+            _initialized = true;
+        else if (message is JsonRpcError failed && !_initialized && failed.Id.ToString() == Volatile.Read(ref _initializeId))
+            Volatile.Write(ref _initializeId, null);
         await WriteLineAsync(JsonSerializer.SerializeToUtf8Bytes(message, MessageType), cancellationToken).ConfigureAwait(false);
         if (message is JsonRpcResponse response) _inFlight.TryRemove(response.Id.ToString(), out _);
         else if (message is JsonRpcError error) _inFlight.TryRemove(error.Id.ToString(), out _);
@@ -203,6 +211,20 @@ internal sealed class StdioJsonRpcTransport : TransportBase
                 await ReplyErrorAsync(RawId(badParams.Id), -32602,
                     "Invalid params: \"params\" must be an object.").ConfigureAwait(false);
                 return;
+            case JsonRpcRequest { Method: RequestMethods.Initialize } initialize:
+                // One client per stdio session: a second initialize would silently swap the client's identity and capabilities.
+                if (Interlocked.CompareExchange(ref _initializeId, initialize.Id.ToString(), null) is not null)
+                {
+                    await ReplyErrorAsync(RawId(initialize.Id), InvalidRequest,
+                        "Invalid Request: this session is already initialized; initialize is accepted once per session.").ConfigureAwait(false);
+                    return;
+                }
+                _inFlight[initialize.Id.ToString()] = 0;
+                break;
+            case JsonRpcRequest request when !_initialized && !MayPrecedeInitialize(request):
+                await ReplyErrorAsync(RawId(request.Id), InvalidRequest,
+                    $"Invalid Request: {DisplayText.Quote(request.Method)} before initialize; send initialize (and notifications/initialized) first.").ConfigureAwait(false);
+                return;
             case JsonRpcRequest request:
                 _inFlight[request.Id.ToString()] = 0;
                 break;
@@ -213,6 +235,14 @@ internal sealed class StdioJsonRpcTransport : TransportBase
         }
         await WriteMessageAsync(message, _stop.Token).ConfigureAwait(false);
     }
+
+    /// <summary>Key of the per-request protocol version that lets a client of the stateless protocol skip initialize.</summary>
+    private const string PerRequestProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+
+    /// <summary>What may come before initialize: ping, discovery, and requests of the stateless protocol (which has no initialize).</summary>
+    private static bool MayPrecedeInitialize(JsonRpcRequest request) =>
+        request.Method is RequestMethods.Ping or "server/discover" ||
+        request.Params?["_meta"] is System.Text.Json.Nodes.JsonObject meta && meta.ContainsKey(PerRequestProtocolVersion);
 
     /// <summary>Why a line is not a JSON-RPC message: the error code, the id if one can be read, and a message.</summary>
     private static (int Code, string? RawId, string Message) Diagnose(ReadOnlySequence<byte> line)

@@ -303,4 +303,20 @@ public sealed class HttpModeTests
         for (int i = 0; i < 200 && progress.Count < 2; i++) await Task.Delay(10);
         Assert.True(progress.Count >= 2, $"progress notifications: {string.Join(" | ", progress)}");
     }
+
+    [Fact]
+    public async Task An_API_error_quoting_the_callers_token_reaches_the_model_masked()
+    {
+        await using var host = await HttpTestHost.StartAsync();
+        host.Api.Reset();
+        host.Api.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod()).RespondWith(WireMock.ResponseBuilders.Response.Create()
+            .WithStatusCode(403).WithHeader("Content-Type", "application/json")
+            .WithBody(request => $$$"""{"error":{"code":"FORBIDDEN","message":"denied for header {{{request.Headers!["Authorization"][0]}}}"}}"""));
+        await using var client = await host.ConnectAsync("caller-token-9c1e");
+        var result = await client.CallToolAsync("list_spaces");
+        Assert.True(result.IsError);
+        Assert.Contains("denied for header Bearer [redacted]", McpTestHost.Text(result));
+        Assert.DoesNotContain("caller-token-9c1e", McpTestHost.Text(result));
+        Assert.DoesNotContain("caller-token-9c1e", host.Logs.All);
+    }
 }

@@ -16,8 +16,8 @@ namespace Raworc.Tests.Http;
 
 /// <summary>
 /// <c>raworc-mcp http</c> in process on a free loopback port, exactly as the executable builds it, with WireMock
-/// playing the Raworc API. <c>GET /auth/me</c> answers with the bearer token it received as the user name, so a
-/// whoami result shows whose token reached the API.
+/// playing the Raworc API. <c>GET /auth/me</c> answers with the bearer token it received, reversed, as the user name,
+/// so a whoami result shows whose token reached the API.
 /// </summary>
 public sealed class HttpTestHost : IAsyncDisposable
 {
@@ -62,7 +62,8 @@ public sealed class HttpTestHost : IAsyncDisposable
             .WithBody(request =>
             {
                 string token = request.Headers!.TryGetValue("Authorization", out var values) ? values[0]["Bearer ".Length..] : "";
-                return JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = token, ["type"] = "ServiceAccount" });
+                // Reversed: the token itself would be masked in the result, as every caller's token is.
+                return JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = UserOf(token), ["type"] = "ServiceAccount" });
             }));
         api.Given(Request.Create().WithPath("/api/v0/spaces").UsingGet()).RespondWith(Response.Create()
             .WithHeader("Content-Type", "application/json").WithBody("[]"));
@@ -119,12 +120,15 @@ public sealed class HttpTestHost : IAsyncDisposable
     public IReadOnlyList<string> ApiAuthorizations() =>
         Api.LogEntries.Select(e => e.RequestMessage.Headers is { } h && h.TryGetValue("Authorization", out var v) ? v[0] : "").ToList();
 
+    private static string UserOf(string token) => new([.. token.Reverse()]);
+
+    /// <summary>The token whose owner whoami names.</summary>
     public static async Task<string> WhoAmIAsync(McpClient client, CancellationToken ct = default)
     {
         var result = await client.CallToolAsync("whoami", cancellationToken: ct);
         string text = McpTestHost.Text(result);
         Assert.False(result.IsError == true, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("user").GetString()!;
+        return UserOf(JsonDocument.Parse(text).RootElement.GetProperty("user").GetString()!);
     }
 
     public async ValueTask DisposeAsync()
