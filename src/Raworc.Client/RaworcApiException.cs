@@ -19,7 +19,6 @@ public sealed class RaworcApiException : Exception
         public const string InvalidResponse = "INVALID_RESPONSE";
         public const string NotConfigured = "NOT_CONFIGURED";
         public const string Http = "HTTP_ERROR";
-        public const string Validation = "VALIDATION_ERROR";
 
         /// <summary>A password change was refused because the current password given is wrong.</summary>
         public const string WrongCurrentPassword = "WRONG_CURRENT_PASSWORD";

@@ -13,7 +13,7 @@ namespace Raworc.Mcp;
 /// space already chosen in the context, else the default space) and session ids, read from the API and kept for a
 /// few seconds so that typing does not call the API on every key. Best effort: a failing API gives no suggestions.
 /// </summary>
-internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, string defaultSpace, ILogger logger, TimeProvider? clock = null)
+internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, RaworcResources resources, string defaultSpace, ILogger logger, TimeProvider? clock = null)
 {
     public const int MaxValues = 100;
 
@@ -36,7 +36,7 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, strin
         bool known = p.Ref switch
         {
             PromptReference prompt => prompts.All.Any(d => d.Listing.Name == prompt.Name && d.Listing.Arguments?.Any(a => a.Name == argument.Name) == true),
-            ResourceTemplateReference template => RaworcResources.Templates.Any(t => t.UriTemplate == template.Uri && t.UriTemplate.Contains($"{{{argument.Name}}}", StringComparison.Ordinal)),
+            ResourceTemplateReference template => resources.Definitions.Any(t => t.UriTemplate == template.Uri && t.UriTemplate.Contains($"{{{argument.Name}}}", StringComparison.Ordinal)),
             _ => false,
         };
         if (!known) return Nothing;

@@ -38,12 +38,12 @@ internal sealed class RaworcServer : IDisposable
         _toolList = new ListToolsResult { Tools = [.. Tools.Select(t => t.ProtocolTool)] };
         Resources = new RaworcResources(Client);
         Prompts = new RaworcPrompts(configuration.DefaultSpace);
-        Completions = new Completions(Client, Prompts, configuration.DefaultSpace, loggerFactory.CreateLogger(Logging.ServerCategory));
+        Completions = new Completions(Client, Prompts, Resources, configuration.DefaultSpace, loggerFactory.CreateLogger(Logging.ServerCategory));
 
         Options = new McpServerOptions
         {
             ServerInfo = new Implementation { Name = Name, Title = "Raworc", Version = Version },
-            ServerInstructions = Instructions(configuration.DefaultSpace),
+            ServerInstructions = Instructions(configuration.DefaultSpace, RaworcResources.DescribeTemplates(Resources.Definitions)),
             Capabilities = new ServerCapabilities
             {
                 Tools = new ToolsCapability { ListChanged = false },
@@ -55,7 +55,7 @@ internal sealed class RaworcServer : IDisposable
             {
                 Message = new McpMessageFilters
                 {
-                    IncomingFilters = configuration.Transport == TransportKind.Http ? [Http.AccessLog.Filter, RequestShape.Filter] : [RequestShape.Filter],
+                    IncomingFilters = configuration.Transport == TransportKind.Http ? [Http.AccessLog.Filter, InvalidParamsFilter.Filter] : [InvalidParamsFilter.Filter],
                 },
             },
             Handlers = new McpServerHandlers
@@ -126,7 +126,7 @@ internal sealed class RaworcServer : IDisposable
         }
     }
 
-    internal static string Instructions(string defaultSpace) =>
+    private static string Instructions(string defaultSpace, string resourceTemplates) =>
         "Tools for a Raworc control plane. Spaces hold agents, secrets, builds and sessions; a space argument left out " +
         $"means the default space, '{defaultSpace}'. The thing a tool acts on is named by `name` (account, role, space, " +
         "agent, secret; a role binding by its role's name); sessions and builds by session_id and build_id. To run an agent: " +
@@ -134,7 +134,6 @@ internal sealed class RaworcServer : IDisposable
         "(it reports progress and returns the finished build), create_session then wait_for_session until idle, and " +
         "send_message with wait_for_reply to get the agent's answer (role agent). A closed session takes no messages until " +
         "restore_session. A wait that runs out of time answers still_waiting true with the current status and is simply " +
-        "called again. Messages are oldest first; get_messages with latest gives the newest. Resources: raworc://spaces/{space}, " +
-        "raworc://spaces/{space}/agents/{agent}, raworc://spaces/{space}/builds/latest, raworc://sessions/{session_id} and " +
-        "raworc://sessions/{session_id}/transcript (the conversation as text). whoami checks the credentials; health_check the connection.";
+        "called again. Messages are oldest first; get_messages with latest gives the newest. " +
+        $"Resources: {resourceTemplates}. whoami checks the credentials; health_check the connection.";
 }

@@ -46,6 +46,7 @@ public sealed class ResourceTests
         Assert.NotNull(capabilities.Completions);
         Assert.NotNull(capabilities.Tools);
         string instructions = host.Client.ServerInstructions!;
+        Snapshot.Assert("instructions.txt", instructions + "\n");
         foreach (var word in new[] { "wait_for_build", "wait_for_session", "wait_for_reply", "raworc://sessions/{session_id}/transcript", "whoami" })
             Assert.Contains(word, instructions);
     }

@@ -19,28 +19,36 @@ internal sealed class RaworcResources(RaworcClient api)
     public const string Json = "application/json";
     public const string PlainText = "text/plain";
 
-    /// <summary>The resource templates, in listing order.</summary>
-    public static readonly IReadOnlyList<ResourceTemplate> Templates =
+    private IReadOnlyList<ResourceDefinition>? _definitions;
+
+    /// <summary>Every resource, in listing order.</summary>
+    public IReadOnlyList<ResourceDefinition> Definitions => _definitions ??=
     [
-        Template("raworc://spaces/{space}", "space", "Space",
-            "A space: description, settings, active flag.", Json),
-        Template("raworc://spaces/{space}/agents/{agent}", "agent", "Agent",
-            "An agent of a space: source repository and branch, status.", Json),
-        Template("raworc://spaces/{space}/builds/latest", "latest-build", "Latest build",
-            "A space's most recent build: status (pending, building, completed, failed), image tag, error.", Json),
-        Template("raworc://sessions/{session_id}", "session", "Session",
-            "A session: state, space, parent, timestamps, metadata.", Json),
-        Template("raworc://sessions/{session_id}/transcript", "transcript", "Session transcript",
-            "A session's conversation as readable text, oldest message first: one block per message with its role and time.", PlainText),
+        new("raworc://spaces/{space}", "space", "Space", "A space: description, settings, active flag.", Json,
+            async (v, ct) => ToolJson.Serialize(await api.GetSpaceAsync(v[0], ct).ConfigureAwait(false))),
+        new("raworc://spaces/{space}/agents/{agent}", "agent", "Agent", "An agent of a space: source repository and branch, status.", Json,
+            async (v, ct) => ToolJson.Serialize(await api.GetAgentAsync(v[0], v[1], ct).ConfigureAwait(false))),
+        new("raworc://spaces/{space}/builds/latest", "latest-build", "Latest build",
+            "A space's most recent build: status (pending, building, completed, failed), image tag, error.", Json,
+            async (v, ct) => ToolJson.Serialize(await api.GetLatestBuildAsync(v[0], ct).ConfigureAwait(false))),
+        new("raworc://sessions/{session_id}", "session", "Session", "A session: state, space, parent, timestamps, metadata.", Json,
+            async (v, ct) => ToolJson.Serialize(await api.GetSessionAsync(v[0], ct).ConfigureAwait(false))),
+        new("raworc://sessions/{session_id}/transcript", "transcript", "Session transcript",
+            "A session's conversation as readable text, oldest message first: one block per message with its role and time.", PlainText,
+            (v, ct) => TranscriptAsync(v[0], ct), InstructionNote: "the conversation as text"),
     ];
 
-    private static ResourceTemplate Template(string uri, string name, string title, string description, string mimeType) =>
-        new() { UriTemplate = uri, Name = name, Title = title, Description = description, MimeType = mimeType };
+    /// <summary>The resource templates as the server instructions name them: "a, b and c (note)".</summary>
+    public static string DescribeTemplates(IReadOnlyList<ResourceDefinition> definitions)
+    {
+        var named = definitions.Select(d => d.UriTemplate + (d.InstructionNote is null ? "" : $" ({d.InstructionNote})")).ToList();
+        return named.Count == 1 ? named[0] : string.Join(", ", named[..^1]) + " and " + named[^1];
+    }
 
     public static string SpaceUri(string space) => Scheme + "spaces/" + Uri.EscapeDataString(space);
 
     public ValueTask<ListResourceTemplatesResult> ListTemplatesAsync(RequestContext<ListResourceTemplatesRequestParams> request, CancellationToken ct) =>
-        ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. Templates] });
+        ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. Definitions.Select(d => d.ToTemplate())] });
 
     /// <summary>The concrete resources: one per space.</summary>
     public async ValueTask<ListResourcesResult> ListAsync(RequestContext<ListResourcesRequestParams> request, CancellationToken ct)
@@ -76,16 +84,10 @@ internal sealed class RaworcResources(RaworcClient api)
     private async Task<ReadResourceResult> ReadCoreAsync(string uri, CancellationToken ct)
     {
         string[] path = Parse(uri) ?? throw NotFound(uri);
-
-        (string mimeType, string text) = path switch
-        {
-            ["spaces", var space] => (Json, ToolJson.Serialize(await Call(() => api.GetSpaceAsync(space, ct)).ConfigureAwait(false))),
-            ["spaces", var space, "agents", var agent] => (Json, ToolJson.Serialize(await Call(() => api.GetAgentAsync(space, agent, ct)).ConfigureAwait(false))),
-            ["spaces", var space, "builds", "latest"] => (Json, ToolJson.Serialize(await Call(() => api.GetLatestBuildAsync(space, ct)).ConfigureAwait(false))),
-            ["sessions", var id] => (Json, ToolJson.Serialize(await Call(() => api.GetSessionAsync(id, ct)).ConfigureAwait(false))),
-            ["sessions", var id, "transcript"] => (PlainText, await Call(() => TranscriptAsync(id, ct)).ConfigureAwait(false)),
-            _ => throw NotFound(uri),
-        };
+        var (definition, values) = Definitions.Select(d => (Definition: d, Values: d.Match(path))).FirstOrDefault(m => m.Values is not null);
+        if (definition is null) throw NotFound(uri);
+        string mimeType = definition.MimeType;
+        string text = await Call(() => definition.Read(values!, ct)).ConfigureAwait(false);
         string howToSeeMore = path is ["sessions", _, "transcript"]
             ? "get_messages (session_id, limit, offset) pages through the messages."
             : "The matching get_ tool returns the same data.";
@@ -165,8 +167,8 @@ internal sealed class RaworcResources(RaworcClient api)
         return text.ToString();
     }
 
-    private static McpProtocolException NotFound(string uri) =>
-        new($"Resource not found: {DisplayText.Quote(uri)}. raworc-mcp serves {string.Join(", ", Templates.Select(t => t.UriTemplate))}.", McpErrorCode.ResourceNotFound);
+    private McpProtocolException NotFound(string uri) =>
+        new($"Resource not found: {DisplayText.Quote(uri)}. raworc-mcp serves {string.Join(", ", Definitions.Select(d => d.UriTemplate))}.", McpErrorCode.ResourceNotFound);
 
     /// <summary>API failures as MCP errors: a missing space, agent, build or session is "resource not found".</summary>
     private async Task<T> Call<T>(Func<Task<T>> call)

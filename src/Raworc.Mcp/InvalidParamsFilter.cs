@@ -14,7 +14,7 @@ namespace Raworc.Mcp;
 /// unpaired surrogate escape such as <c>\ud800</c>). The SDK would fail binding them and answer -32603
 /// "An error occurred.", which tells the client nothing.
 /// </summary>
-internal static class RequestShape
+internal static class InvalidParamsFilter
 {
     public static McpMessageFilter Filter { get; } = next => async (context, cancellationToken) =>
     {
