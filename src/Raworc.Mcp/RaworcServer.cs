@@ -21,6 +21,7 @@ internal sealed class RaworcServer : IDisposable
     private readonly Dictionary<string, CatalogEntry> _toolsByName;
     private readonly Dictionary<string, DisabledTool> _disabledByName;
     private readonly ListToolsResult _toolList;
+    private readonly ToolResults _results;
 
     /// <param name="clock">What the waits are measured and paced by; the system clock unless a test moves one by hand.</param>
     /// <exception cref="FormatException">The configuration names an unknown tool set or tool.</exception>
@@ -29,7 +30,8 @@ internal sealed class RaworcServer : IDisposable
         Configuration = configuration;
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger(Logging.ClientCategory), handler);
-        var all = ToolCatalog.Create(new ToolContext(Client, configuration, new ToolResults(loggerFactory.CreateLogger(Logging.ServerCategory)), clock ?? TimeProvider.System));
+        _results = new ToolResults(loggerFactory.CreateLogger(Logging.ServerCategory));
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, clock ?? TimeProvider.System));
         var selection = ToolSelection.Apply(all, configuration);
         Tools = selection.Enabled;
         DisabledTools = selection.Disabled;
@@ -111,14 +113,14 @@ internal sealed class RaworcServer : IDisposable
         {
             // Hidden is not enough: a client may call a tool it was never offered.
             if (_disabledByName.TryGetValue(name, out var disabled))
-                return ToolResults.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
+                return _results.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
             throw new McpProtocolException($"Unknown tool: {DisplayText.Quote(name)}", McpErrorCode.InvalidParams);
         }
         // A large API response is formatted, cut and collected inside the gate's scope, not only read.
         using var largeResponses = LargeResponseGate.BeginScope();
         try
         {
-            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets).ConfigureAwait(false);
+            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets, _results).ConfigureAwait(false);
         }
         finally
         {

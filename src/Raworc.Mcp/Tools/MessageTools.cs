@@ -60,7 +60,7 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
         if (c.OptionalInt("latest") is not { } latest)
             return Results.Json(() => Api.ListMessagesAsync(id, c.OptionalInt("limit"), c.OptionalInt("offset"), c.Cancellation));
         if (c.OptionalInt("limit") is not null || c.OptionalInt("offset") is not null)
-            return Task.FromResult(ToolResults.InvalidArguments("get_messages", ["latest cannot be combined with limit or offset"]));
+            return Task.FromResult(Results.InvalidArguments("get_messages", ["latest cannot be combined with limit or offset"]));
         return Results.Json(async () =>
         {
             long count = (await Api.CountMessagesAsync(id, c.Cancellation).ConfigureAwait(false)).Count;

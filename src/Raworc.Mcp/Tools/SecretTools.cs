@@ -79,17 +79,17 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
     private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string tool, string what, params (string Value, string What)[] names)
     {
         var problems = names.Select(n => RaworcClient.SegmentProblem(n.Value, n.What)).OfType<string>().ToList();
-        if (problems.Count > 0) return ToolResults.InvalidArguments(tool, problems.Select(p => p.TrimEnd('.')));
+        if (problems.Count > 0) return Results.InvalidArguments(tool, problems.Select(p => p.TrimEnd('.')));
         if (Configuration.AllowSecretValues) return null;
 
         var server = call.Request.Server;
         // A stateless HTTP server cannot send the user a question: the answer could reach another replica.
         if (Configuration.Transport == TransportKind.Http)
-            return ToolResults.Error("Secret values are hidden from the model unless the user allows it, and this shared HTTP server cannot ask the user. " +
+            return Results.Error("Secret values are hidden from the model unless the user allows it, and this shared HTTP server cannot ask the user. " +
                 "Its operator can allow them for every caller by starting it with --allow-secret-values " +
                 $"({ServerConfiguration.AllowSecretValuesVariable}=true). Without show_values the tool returns the keys and descriptions.");
         if (server.ClientCapabilities?.Elicitation is null)
-            return ToolResults.Error("Secret values are hidden from the model unless the user allows it, and this client cannot ask the user. " +
+            return Results.Error("Secret values are hidden from the model unless the user allows it, and this client cannot ask the user. " +
                 $"The user can allow them by starting raworc-mcp with --allow-secret-values ({ServerConfiguration.AllowSecretValuesVariable}=true). " +
                 "Without show_values the tool returns the keys and descriptions.");
 
@@ -114,17 +114,17 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
         }
         catch (OperationCanceledException) when (!call.Cancellation.IsCancellationRequested)
         {
-            return ToolResults.Error($"The user did not answer within {Configuration.ConsentTimeout.TotalSeconds:0.#} s whether to show secret values; nothing was shown. " +
+            return Results.Error($"The user did not answer within {Configuration.ConsentTimeout.TotalSeconds:0.#} s whether to show secret values; nothing was shown. " +
                 "Without show_values the tool returns the keys and descriptions.");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return ToolResults.Error($"Could not ask the user to allow secret values ({e.Message}); nothing was shown.");
+            return Results.Error($"Could not ask the user to allow secret values ({e.Message}); nothing was shown.");
         }
 
         // Exactly "accept" with allow=true: the protocol's action names are lower case, and anything else is a no.
         bool allowed = answer.Action == "accept" && answer.Content?.TryGetValue("allow", out var allow) == true &&
             allow.ValueKind == System.Text.Json.JsonValueKind.True;
-        return allowed ? null : ToolResults.Error("The user did not allow showing secret values. Without show_values the tool returns the keys and descriptions.");
+        return allowed ? null : Results.Error("The user did not allow showing secret values. Without show_values the tool returns the keys and descriptions.");
     }
 }

@@ -29,13 +29,13 @@ internal static class ToolCatalog
     /// Whatever the result says, <paramref name="secrets"/> and the call's own passwords and secret values are masked
     /// in it (an API may quote the request), and it is cut to the <see cref="ResultBudget"/>.
     /// </summary>
-    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call, SecretMask secrets)
+    public static async Task<CallToolResult> InvokeAsync(CatalogEntry entry, ToolCall call, SecretMask secrets, ToolResults results)
     {
         var (resolved, conflicts) = ResolveAliases(entry.Definition, call.Arguments);
         call = call.WithArguments(resolved);
         var result = conflicts.Count > 0
-            ? ToolResults.InvalidArguments(entry.Name, conflicts)
-            : await ValidateAndRunAsync(entry, call).ConfigureAwait(false);
+            ? results.InvalidArguments(entry.Name, conflicts)
+            : await ValidateAndRunAsync(entry, call, results).ConfigureAwait(false);
         var sensitive = entry.Definition.Arguments.Where(a => a.Sensitive).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var callSecrets = call.Arguments.Where(a => sensitive.Contains(a.Key) && a.Value.ValueKind == JsonValueKind.String)
             .Select(a => a.Value.GetString()).ToList();
@@ -81,7 +81,7 @@ internal static class ToolCatalog
         return JsonSerializer.SerializeToElement(array, ToolJsonContext.Default.JsonNode);
     }
 
-    private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call)
+    private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call, ToolResults results)
     {
         var arguments = call.Arguments.Where(a => !entry.Definition.IgnoredArguments.Contains(a.Key)).ToList();
         var problems = ArgumentValidator.Validate(entry.Definition.Arguments, arguments);
@@ -89,7 +89,7 @@ internal static class ToolCatalog
         if (problems.Count == 0 && entry.Definition.OneRequiredOf is { } oneOf && !oneOf.Any(call.Has))
             problems.Add($"give at least one of {string.Join(", ", oneOf)}");
         return problems.Count > 0
-            ? Task.FromResult(ToolResults.InvalidArguments(entry.Name, problems))
+            ? Task.FromResult(results.InvalidArguments(entry.Name, problems))
             : entry.Definition.Handler(call);
     }
 }

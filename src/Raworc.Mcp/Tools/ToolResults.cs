@@ -6,7 +6,8 @@ namespace Raworc.Mcp.Tools;
 
 /// <summary>
 /// Turns an API call into what the model sees: the API's JSON on success, a short confirmation for calls without a
-/// body, and on failure an <c>isError</c> result naming the HTTP status, the API's message and the next step.
+/// body, and on failure an <c>isError</c> result naming the HTTP status, the API's message and the next step. Every
+/// result and error a tool call answers is built here.
 /// </summary>
 internal sealed class ToolResults(ILogger logger)
 {
@@ -36,10 +37,10 @@ internal sealed class ToolResults(ILogger logger)
     }
 
     /// <summary>An argument problem found before any HTTP call.</summary>
-    public static CallToolResult InvalidArguments(string tool, IEnumerable<string> problems) =>
+    public CallToolResult InvalidArguments(string tool, IEnumerable<string> problems) =>
         Error($"Invalid arguments for {tool}: {string.Join("; ", problems)}.");
 
-    public static CallToolResult Error(string text) => new() { IsError = true, Content = [new TextContentBlock { Text = text }] };
+    public CallToolResult Error(string text) => new() { IsError = true, Content = [new TextContentBlock { Text = text }] };
 
     private static CallToolResult Text(string text) => new() { Content = [new TextContentBlock { Text = text }] };
 
