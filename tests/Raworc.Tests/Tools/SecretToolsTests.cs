@@ -5,13 +5,13 @@ using Raworc.Mcp;
 using WireMock.Logging;
 using static Raworc.Tests.McpTestHost;
 
-namespace Raworc.Tests;
+namespace Raworc.Tests.Tools;
 
 /// <summary>
 /// Secret values reach the model only with the user's consent: --allow-secret-values, or a yes through MCP
 /// elicitation. Without either, show_values is refused before any request, so no value ever leaves the API.
 /// </summary>
-public sealed class SecretConsentTests
+public sealed class SecretToolsTests
 {
     private const string T0 = "2025-08-30T18:00:00+00:00";
     private const string Value = "sk-ant-very-secret-1234";
