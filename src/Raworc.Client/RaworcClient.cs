@@ -13,7 +13,9 @@ namespace Raworc.Client;
 
 /// <summary>
 /// A typed client for the Raworc REST API v0 (server 0.3.0). One method per API operation, grouped by area in the
-/// partial files beside this one. Every failure surfaces as <see cref="RaworcApiException"/>.
+/// partial files beside this one. Every failure surfaces as <see cref="RaworcApiException"/>. Every operation is
+/// written async/await, so that a bad argument (a name that is no safe path segment) fails the returned task
+/// rather than the call itself.
 /// </summary>
 /// <remarks>
 /// Idempotent calls (GET, PUT, DELETE) are retried on network errors and 408/429/502/503/504 with exponential

@@ -16,11 +16,11 @@ public sealed record CreateRoleBindingRequest(string RoleName, string Principal,
 
 public sealed partial class RaworcClient
 {
-    public Task<List<Role>> ListRolesAsync(CancellationToken ct = default) =>
-        GetAsync("roles", RaworcJsonContext.Default.ListRole, ct);
+    public async Task<List<Role>> ListRolesAsync(CancellationToken ct = default) =>
+        await GetAsync("roles", RaworcJsonContext.Default.ListRole, ct).ConfigureAwait(false);
 
-    public Task<Role> CreateRoleAsync(CreateRoleRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "roles", request, RaworcJsonContext.Default.CreateRoleRequest, RaworcJsonContext.Default.Role, ct);
+    public async Task<Role> CreateRoleAsync(CreateRoleRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Post, "roles", request, RaworcJsonContext.Default.CreateRoleRequest, RaworcJsonContext.Default.Role, ct).ConfigureAwait(false);
 
     public async Task<Role> GetRoleAsync(string name, CancellationToken ct = default) =>
         await GetAsync($"roles/{Segment(name, "role name")}", RaworcJsonContext.Default.Role, ct).ConfigureAwait(false);
@@ -28,12 +28,12 @@ public sealed partial class RaworcClient
     public async Task DeleteRoleAsync(string name, CancellationToken ct = default) =>
         await SendAsync(HttpMethod.Delete, $"roles/{Segment(name, "role name")}", ct).ConfigureAwait(false);
 
-    public Task<List<RoleBinding>> ListRoleBindingsAsync(CancellationToken ct = default) =>
-        GetAsync("role-bindings", RaworcJsonContext.Default.ListRoleBinding, ct);
+    public async Task<List<RoleBinding>> ListRoleBindingsAsync(CancellationToken ct = default) =>
+        await GetAsync("role-bindings", RaworcJsonContext.Default.ListRoleBinding, ct).ConfigureAwait(false);
 
-    public Task<RoleBinding> CreateRoleBindingAsync(CreateRoleBindingRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "role-bindings", request, RaworcJsonContext.Default.CreateRoleBindingRequest,
-            RaworcJsonContext.Default.RoleBinding, ct);
+    public async Task<RoleBinding> CreateRoleBindingAsync(CreateRoleBindingRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Post, "role-bindings", request, RaworcJsonContext.Default.CreateRoleBindingRequest,
+            RaworcJsonContext.Default.RoleBinding, ct).ConfigureAwait(false);
 
     /// <summary>The first global binding of the role (the API keys bindings by role name).</summary>
     public async Task<RoleBinding> GetRoleBindingAsync(string roleName, CancellationToken ct = default) =>

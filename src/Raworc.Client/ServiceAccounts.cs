@@ -16,12 +16,12 @@ public sealed record UpdatePasswordRequest(string CurrentPassword, string NewPas
 
 public sealed partial class RaworcClient
 {
-    public Task<List<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>
-        GetAsync("service-accounts", RaworcJsonContext.Default.ListServiceAccount, ct);
+    public async Task<List<ServiceAccount>> ListServiceAccountsAsync(CancellationToken ct = default) =>
+        await GetAsync("service-accounts", RaworcJsonContext.Default.ListServiceAccount, ct).ConfigureAwait(false);
 
-    public Task<ServiceAccount> CreateServiceAccountAsync(CreateServiceAccountRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "service-accounts", request, RaworcJsonContext.Default.CreateServiceAccountRequest,
-            RaworcJsonContext.Default.ServiceAccount, ct);
+    public async Task<ServiceAccount> CreateServiceAccountAsync(CreateServiceAccountRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Post, "service-accounts", request, RaworcJsonContext.Default.CreateServiceAccountRequest,
+            RaworcJsonContext.Default.ServiceAccount, ct).ConfigureAwait(false);
 
     public async Task<ServiceAccount> GetServiceAccountAsync(string name, CancellationToken ct = default) =>
         await GetAsync($"service-accounts/{Segment(name, "service account name")}", RaworcJsonContext.Default.ServiceAccount, ct).ConfigureAwait(false);

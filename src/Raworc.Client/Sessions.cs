@@ -28,12 +28,12 @@ public sealed partial class RaworcClient
 
     /// <param name="space">Only sessions of this space; all spaces when null.</param>
     /// <param name="state">Only sessions in this state.</param>
-    public Task<List<Session>> ListSessionsAsync(string? space = null, string? state = null, CancellationToken ct = default) =>
-        GetAsync(Query("sessions", ("space", space), ("state", state)), RaworcJsonContext.Default.ListSession, ct);
+    public async Task<List<Session>> ListSessionsAsync(string? space = null, string? state = null, CancellationToken ct = default) =>
+        await GetAsync(Query("sessions", ("space", space), ("state", state)), RaworcJsonContext.Default.ListSession, ct).ConfigureAwait(false);
 
     /// <summary>Starts a session. The space needs an <c>ANTHROPIC_API_KEY</c> secret and a completed build.</summary>
-    public Task<Session> CreateSessionAsync(CreateSessionRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "sessions", request, RaworcJsonContext.Default.CreateSessionRequest, RaworcJsonContext.Default.Session, ct);
+    public async Task<Session> CreateSessionAsync(CreateSessionRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Post, "sessions", request, RaworcJsonContext.Default.CreateSessionRequest, RaworcJsonContext.Default.Session, ct).ConfigureAwait(false);
 
     public async Task<Session> GetSessionAsync(string id, CancellationToken ct = default) =>
         await GetAsync(SessionPath(id), RaworcJsonContext.Default.Session, ct).ConfigureAwait(false);

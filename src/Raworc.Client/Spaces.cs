@@ -14,11 +14,11 @@ public sealed record UpdateSpaceRequest(string? Description = null, JsonElement?
 
 public sealed partial class RaworcClient
 {
-    public Task<List<Space>> ListSpacesAsync(CancellationToken ct = default) =>
-        GetAsync("spaces", RaworcJsonContext.Default.ListSpace, ct);
+    public async Task<List<Space>> ListSpacesAsync(CancellationToken ct = default) =>
+        await GetAsync("spaces", RaworcJsonContext.Default.ListSpace, ct).ConfigureAwait(false);
 
-    public Task<Space> CreateSpaceAsync(CreateSpaceRequest request, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "spaces", request, RaworcJsonContext.Default.CreateSpaceRequest, RaworcJsonContext.Default.Space, ct);
+    public async Task<Space> CreateSpaceAsync(CreateSpaceRequest request, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Post, "spaces", request, RaworcJsonContext.Default.CreateSpaceRequest, RaworcJsonContext.Default.Space, ct).ConfigureAwait(false);
 
     public async Task<Space> GetSpaceAsync(string name, CancellationToken ct = default) =>
         await GetAsync($"spaces/{Segment(name, "space name")}", RaworcJsonContext.Default.Space, ct).ConfigureAwait(false);
