@@ -127,7 +127,7 @@ public sealed class ToolCallTests
         { "get_latest_build", """{"space":"production"}""", "GET", "/api/v0/spaces/production/build/latest", null, 200, BuildApi, Build },
         { "get_build", """{"space":"production","build_id":"0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11"}""", "GET",
             "/api/v0/spaces/production/build/0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11", null, 200, BuildApi, Build },
-        // Already finished: one read, the result is the resource itself (WaitToolTests cover the polling).
+        // Already finished: one read, the result is the resource itself (Tools/BuildToolsTests and SessionToolsTests cover the polling).
         { "wait_for_build", """{"space":"production","build_id":"0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11"}""", "GET",
             "/api/v0/spaces/production/build/0b9d4c1e-1111-4c55-9a0e-2b7d4f1e0c11", null, 200,
             BuildApi.Replace("\"pending\"", "\"completed\""), Build.Replace("\"pending\"", "\"completed\"") },
