@@ -87,8 +87,15 @@ public sealed class BinaryProcess : IDisposable
         params (string Name, string Value)[] environment)
     {
         using var process = Start(arguments, environment);
-        if (stdin is not null) await process.WriteAsync(stdin);
-        process.CloseInput();
+        try
+        {
+            if (stdin is not null) await process.WriteAsync(stdin);
+            process.CloseInput();
+        }
+        catch (IOException)
+        {
+            // A process that refuses its configuration may exit before reading its input; its exit code and output say why.
+        }
         int exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
         var stdout = new StringBuilder();
         await foreach (var line in process.Stdout.ReadAllAsync()) stdout.Append(line).Append('\n');
