@@ -56,14 +56,18 @@ public sealed class WaitToolTests
     }
 
     /// <summary>
-    /// Collects every notifications/progress the client receives, in arrival order. A global handler, because the
-    /// SDK client drops a request's own progress callback as soon as the response is in, racing the last notification.
+    /// Collects every notifications/progress the client receives. A global handler, because the SDK client drops a
+    /// request's own progress callback as soon as the response is in, racing the last notification. The client may
+    /// handle notifications sent close together in any order, so <see cref="Values"/> puts them in progress order:
+    /// the order the server sent them in, if its progress always increases.
     /// </summary>
     internal sealed class Recorder : IProgress<ProgressNotificationValue>, IAsyncDisposable
     {
         private IAsyncDisposable? _registration;
 
-        public ConcurrentQueue<ProgressNotificationValue> Values { get; } = new();
+        private readonly ConcurrentQueue<ProgressNotificationValue> _received = new();
+
+        public IReadOnlyList<ProgressNotificationValue> Values => [.. _received.OrderBy(v => v.Progress)];
 
         public static Recorder Attach(McpTestHost host)
         {
@@ -71,7 +75,7 @@ public sealed class WaitToolTests
             recorder._registration = host.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
             {
                 var p = JsonSerializer.Deserialize<ProgressNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions)!;
-                recorder.Values.Enqueue(p.Progress);
+                recorder._received.Enqueue(p.Progress);
                 return default;
             });
             return recorder;

@@ -21,7 +21,6 @@ public sealed class SessionToolsTests
         Assert.Equal(3, host.Requests.Count);
         await WaitUntilAsync(() => progress.Values.Count >= 2);
         Assert.Equal([$"Session {Sid}: init (waiting for idle)", $"Session {Sid}: idle"], progress.Values.Select(v => v.Message));
-        Assert.True(progress.Values.Last().Progress > progress.Values.First().Progress);
     }
 
     [Fact]
