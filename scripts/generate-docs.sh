@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 UPDATE_SNAPSHOTS=true dotnet test tests/Raworc.Tests -c Release --nologo \
-  --filter "FullyQualifiedName~Raworc.Tests.Generated|FullyQualifiedName~Raworc.Tests.ToolSnapshotTests"
+  --filter "FullyQualifiedName~Raworc.Tests.Generated|FullyQualifiedName~Raworc.Tests.ToolSnapshotTests|FullyQualifiedName~Raworc.Tests.ResourceTests|FullyQualifiedName~Raworc.Tests.PromptTests"
 git status --short -- README.md packaging/server.json tests/Raworc.Tests/Snapshots
