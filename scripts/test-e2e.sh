@@ -14,6 +14,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+step_name=test-e2e step_width=12
+. scripts/lib/steps.sh
 
 binary="${RAWORC_MCP_BINARY:-$root/artifacts/bin/raworc-mcp}"
 cache="$root/artifacts/e2e"
@@ -31,15 +33,6 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/raworc-e2e.XXXXXX")"
 groups=() # process groups started here (each with setsid), stopped on exit
 
-stop_group() {
-  local pgid="$1" i
-  kill -TERM -- "-$pgid" 2>/dev/null || return 0
-  for i in $(seq 50); do
-    kill -0 -- "-$pgid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL -- "-$pgid" 2>/dev/null || true
-}
 cleanup() {
   local pgid
   for pgid in ${groups[@]+"${groups[@]}"}; do stop_group "$pgid"; done
@@ -49,20 +42,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now_ms() { date +%s%3N; }
-summary=()
-failed=0
-# record NAME STATUS START_MS DETAIL
-record() {
-  local line ms=$(( $(now_ms) - $3 ))
-  line="$(printf '%-12s %-4s %4d.%d s  %s' "$1" "$2" "$(( ms / 1000 ))" "$(( ms % 1000 / 100 ))" "$4")"
-  summary+=("$line")
-  echo "test-e2e: $line"
-  [ "$2" = ok ] || failed=1
-}
-show_log() { echo "---- last lines of $1 ----" >&2; tail -n "${2:-40}" "$1" >&2 || true; echo "----" >&2; }
-
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 wait_ok() { # URL PID SECONDS: until URL answers 2xx; fails early when PID exits
   local i
@@ -241,11 +220,4 @@ else
 fi
 stop_group "$served"
 
-echo
-echo "test-e2e summary:"
-for line in "${summary[@]}"; do echo "  $line"; done
-if [ "$failed" != 0 ]; then
-  echo "test-e2e: FAILED (logs in $logs)" >&2
-  exit 1
-fi
-echo "test-e2e: all steps passed"
+finish

@@ -17,6 +17,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+step_name=test-fleet step_width=9
+. scripts/lib/steps.sh
 
 use_podman=1
 for arg in "$@"; do
@@ -44,15 +46,6 @@ containers=()  # podman containers started here
 images=()      # podman images built here
 podman_cmd=(podman --runtime /usr/sbin/runc --cgroup-manager=cgroupfs)
 
-stop_group() {
-  local pgid="$1" i
-  kill -TERM -- "-$pgid" 2>/dev/null || return 0
-  for i in $(seq 50); do
-    kill -0 -- "-$pgid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL -- "-$pgid" 2>/dev/null || true
-}
 save_container_logs() {
   local c
   for c in ${containers[@]+"${containers[@]}"}; do "${podman_cmd[@]}" logs "$c" >"$logs/$c.log" 2>&1 || true; done
@@ -70,26 +63,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now_ms() { date +%s%3N; }
-summary=()
-failed=0
-record() { # NAME STATUS START_MS DETAIL
-  local line ms=$(( $(now_ms) - $3 ))
-  line="$(printf '%-9s %-4s %4d.%d s  %s' "$1" "$2" "$(( ms / 1000 ))" "$(( ms % 1000 / 100 ))" "$4")"
-  summary+=("$line")
-  echo "test-fleet: $line"
-  [ "$2" = ok ] || failed=1
-}
-show_log() { echo "---- last lines of $1 ----" >&2; tail -n "${2:-40}" "$1" >&2 || true; echo "----" >&2; }
-finish() {
-  echo
-  echo "test-fleet summary ($replicas_how):"
-  for line in "${summary[@]}"; do echo "  $line"; done
-  if [ "$failed" != 0 ]; then echo "test-fleet: FAILED (logs in $logs)" >&2; exit 1; fi
-  echo "test-fleet: all steps passed"
-  exit 0
-}
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 http_status() { # URL -> the status code, or 000 when nothing answers
   node -e 'fetch(process.argv[1],{signal:AbortSignal.timeout(2000)}).then(r=>console.log(r.status),()=>console.log("000"))' "$1"
 }
@@ -132,7 +105,7 @@ fi
 PATH="$PATH:/usr/sbin"
 if ! command -v nginx >/dev/null 2>&1; then
   record machine FAIL "$t" "nginx is missing: $how"
-  finish
+  finish "$replicas_how"
 fi
 record machine ok "$t" "$how"
 
@@ -141,7 +114,7 @@ t=$(now_ms)
 if ! how="$(scripts/e2e/install.sh "$cache" 2>"$logs/npm-ci.log")"; then
   show_log "$logs/npm-ci.log"
   record clients FAIL "$t" "npm ci in $cache failed"
-  finish
+  finish "$replicas_how"
 fi
 record clients ok "$t" "$how"
 
@@ -156,7 +129,7 @@ api_url="$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$logs/standin.log" | 
 if [ -z "$api_url" ]; then
   show_log "$logs/standin.log"
   record standin FAIL "$t" "scripts/standin.sh did not start"
-  finish
+  finish "$replicas_how"
 fi
 record standin ok "$t" "$api_url (request log: $request_log)"
 
@@ -238,7 +211,7 @@ for i in 1 2 3; do
 done
 if [ "$ok" != 1 ]; then
   record replicas FAIL "$t" "a replica did not become ready on /readyz (logs in $logs)"
-  finish
+  finish "$replicas_how"
 fi
 health=""
 if [ -n "$image" ]; then
@@ -260,7 +233,7 @@ groups+=("$!")
 if ! wait_status "http://127.0.0.1:$lb_port/healthz" 200 20; then
   show_log "$logs/nginx.log"
   record nginx FAIL "$t" "nginx did not answer on 127.0.0.1:$lb_port"
-  finish
+  finish "$replicas_how"
 fi
 record nginx ok "$t" "round robin on 127.0.0.1:$lb_port over ${ports[*]}"
 mcp_url="http://127.0.0.1:$lb_port/mcp"
@@ -332,4 +305,4 @@ else
   record logs ok "$t" "$(cat "${replica_logs[@]}" | grep -c ' POST /mcp ') MCP requests logged by the replicas: no unhandled exception; no token in any log"
 fi
 
-finish
+finish "$replicas_how"

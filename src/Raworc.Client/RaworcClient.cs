@@ -374,8 +374,8 @@ public sealed partial class RaworcClient : IDisposable
     /// <exception cref="ArgumentException">The token is empty or cannot be sent in a header.</exception>
     public IDisposable ActAs(string token)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c > '~'))
-            throw new ArgumentException("The bearer token must be one printable ASCII word.", nameof(token));
+        if (TokenProblem(token) is { } problem)
+            throw new ArgumentException($"The bearer token {problem}.", nameof(token));
         var previous = _caller.Value;
         _caller.Value = new Caller(token);
         return new CallerScope(_caller, previous);

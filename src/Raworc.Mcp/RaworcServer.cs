@@ -57,7 +57,7 @@ internal sealed class RaworcServer : IDisposable
             {
                 Message = new McpMessageFilters
                 {
-                    IncomingFilters = configuration.Transport == TransportKind.Http ? [Http.AccessLog.Filter, InvalidParamsFilter.Filter] : [InvalidParamsFilter.Filter],
+                    IncomingFilters = [InvalidParamsFilter.Filter],
                 },
             },
             Handlers = new McpServerHandlers

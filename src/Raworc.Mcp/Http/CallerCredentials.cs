@@ -40,8 +40,8 @@ internal static class CallerCredentials
         if (space <= 0 || !value.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             return ("invalid_request", "the Authorization header must use the Bearer scheme: 'Authorization: Bearer <Raworc token>'");
         token = value[(space + 1)..].Trim();
-        if (token.Length == 0 || token.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c > '~'))
-            return ("invalid_request", "the bearer token must be one word of printable ASCII characters");
+        if (RaworcClient.TokenProblem(token) is { } problem)
+            return ("invalid_request", $"the bearer token must be one word of printable ASCII characters; it {problem}");
         return null;
     }
 }

@@ -73,7 +73,11 @@ internal static class HttpServer
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
 
-        builder.Services.AddMcpServer(raworc.ApplyTo)
+        builder.Services.AddMcpServer(options =>
+            {
+                raworc.ApplyTo(options);
+                options.Filters.Message.IncomingFilters.Insert(0, AccessLog.Filter); // first: it sees every request
+            })
             .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateless);
 
         var app = builder.Build();
