@@ -55,9 +55,11 @@ internal static class HttpServer
             else kestrel.Listen(IPAddress.Parse(settings.ListenHost), settings.Port);
         });
 
+        var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
+        builder.Services.AddSingleton(credentials);
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = RateLimit(settings.RateLimit);
+            o.GlobalLimiter = RateLimit(settings.RateLimit, credentials.CallerKey);
             o.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
@@ -98,7 +100,7 @@ internal static class HttpServer
         {
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
-            mcp.Use(CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials));
+            mcp.Use(credentials.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
         app.MapMcp(HttpSettings.McpPath);
@@ -133,16 +135,12 @@ internal static class HttpServer
         return 0;
     }
 
-    /// <summary>Per caller (the bearer token's digest, else the client address), a token bucket; 0 turns it off.</summary>
-    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond) =>
+    /// <summary>Per caller (<see cref="CallerCredentials.CallerKey"/>), a token bucket; 0 turns it off.</summary>
+    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond, Func<HttpContext, string> callerKey) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             if (perSecond == 0) return RateLimitPartition.GetNoLimiter("");
-            string? authorization = context.Request.Headers.Authorization;
-            string key = authorization is { Length: > 0 }
-                ? "t:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(authorization)), 0, 16)
-                : "a:" + context.Connection.RemoteIpAddress;
-            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            return RateLimitPartition.GetTokenBucketLimiter(callerKey(context), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = perSecond * 2,
                 TokensPerPeriod = perSecond,
