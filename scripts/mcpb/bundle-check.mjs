@@ -138,21 +138,23 @@ async function resolveFor(platform, form) {
     Object.defineProperty(process, 'platform', real);
   }
 }
-const hosts = [...new Set(['darwin', 'win32', process.platform])];
+// macOS and Windows always (Claude Desktop's platforms), and what else the bundle is for (a local bundle: this machine).
+const hosts = [...new Set(['darwin', 'win32', ...platforms])];
 for (const host of hosts) {
   const config = await resolveFor(host, fullForm);
   if (!check(!!config, `${host}: the loader resolves a configuration`)) continue;
   const script = config.args?.[0];
   check(config.command === 'node' && config.args.length === 1 && script === path.join(unpacked, 'server', 'launch.js') && fs.existsSync(script),
     `${host}: command "node ${path.relative(unpacked, script ?? '')}" (Claude Desktop's Node, the bundle's launcher)`);
-  for (const arch of host === process.platform ? [process.arch] : hostArch[host]) {
+  for (const arch of host === process.platform && !opts.release ? [process.arch] : hostArch[host]) {
     const slot = launcher.candidates(host, arch)[0];
     const file = path.join(unpacked, 'server', slot);
     const kind = fs.existsSync(file) ? sniff(file) : null;
     const standIn = fs.existsSync(file) && fs.readFileSync(file, 'latin1').startsWith(launcher.STAND_IN_MARK);
     const real = kind && `${kind.os}-${kind.cpu}` === `${host}-${arch}`;
     if (opts.release || `${host}-${arch}` === here) check(real, `${host}-${arch}: the launcher runs ${slot}, a ${host}-${arch} executable in the bundle`);
-    else check(real || standIn, `${host}-${arch}: the launcher picks ${slot}, in the bundle (${real ? 'the real binary' : 'a stand-in: local bundles hold this machine\'s binary only'})`);
+    else check(real || (standIn && launcher.binaryFor(path.join(unpacked, 'server'), host, arch) === null),
+      `${host}-${arch}: the launcher picks ${slot}, in the bundle (${real ? 'the real binary' : 'a stand-in, which the launcher refuses: local bundles hold this machine\'s binary only'})`);
     if (real) check(launcher.binaryFor(path.join(unpacked, 'server'), host, arch) === slot, `${host}-${arch}: launch.js chooses it`);
   }
   const expected = Object.fromEntries(fields.map((k) => [variableOf[k], String(fullForm[k])]));
@@ -165,6 +167,15 @@ const emptyEnv = emptyConfig?.env ?? {};
 check(emptyEnv.RAWORC_AUTH_TOKEN === '${user_config.auth_token}' && emptyEnv.RAWORC_API_URL === '${user_config.api_url}' &&
   emptyEnv.RAWORC_DEFAULT_SPACE === 'default' && emptyEnv.RAWORC_READ_ONLY === 'false' && emptyEnv.RAWORC_ALLOW_DESTRUCTIVE === 'false',
   'an empty form: defaults where the form has one, the literal ${user_config.…} where it has none', JSON.stringify(emptyEnv));
+
+// A bundle without a binary for the machine it runs on: the launcher says so, on stderr, and exits 1.
+const bare = path.join(work, 'bare', 'server');
+fs.mkdirSync(path.join(bare, path.dirname(launcher.candidates(process.platform, process.arch)[0])), { recursive: true });
+fs.copyFileSync(path.join(unpacked, 'server', 'launch.js'), path.join(bare, 'launch.js'));
+fs.writeFileSync(path.join(bare, launcher.candidates(process.platform, process.arch)[0]), `${launcher.STAND_IN_MARK}: test\n`);
+const refused = spawnSync(process.execPath, [path.join(bare, 'launch.js')], { encoding: 'utf8', input: '' });
+check(refused.status === 1 && refused.stdout === '' && refused.stderr.includes(`this bundle holds no binary for ${here}`),
+  'a bundle without this machine\'s binary: the launcher names the platform on stderr and exits 1', refused.stderr);
 
 // ---- 4. run it on this machine with the SDK client ----------------------------------------------------------------------
 if (!opts.apiUrl) {

@@ -29,6 +29,7 @@ internal static class DocsGenerator
         readme = ReplaceBlock(readme, "toolsets", ToolSetTable());
         readme = ReplaceBlock(readme, "tools", ToolTable(AllTools()));
         readme = ReplaceBlock(readme, "environment", VariableTable(EnvironmentVariables.All.Where(v => !v.HttpMode)));
+        readme = ReplaceBlock(readme, "bundle-form", BundleFormTable(EnvironmentVariables.All.Where(v => v.Form is not null)));
         return ReplaceBlock(readme, "http-settings", HttpSettingsTable(EnvironmentVariables.All.Where(v => v.HttpMode)));
     }
 
@@ -129,6 +130,15 @@ internal static class DocsGenerator
             string.Join(", ", v.Names.Select(n => $"`{n}`")),
             v.Meaning + (v.Flag is null ? "" : $" Same as `{v.Flag}`."),
             DefaultCell(v),
+        }));
+
+    private static string BundleFormTable(IEnumerable<EnvironmentVariable> variables) => Table(["Field", "What to give", "Sets", "Left empty"],
+        variables.Select(v => new[]
+        {
+            $"**{v.Form!.Title}**" + (v.Secret ? " (kept encrypted)" : ""),
+            v.Form.Description,
+            $"`{v.Name}`",
+            v.Format == VariableFormat.Boolean ? (v.Default == "true" ? "on" : "off") : DefaultCell(v),
         }));
 
     private static string HttpSettingsTable(IEnumerable<EnvironmentVariable> variables) => Table(["HTTP flag (variable)", "Meaning", "Default"],
