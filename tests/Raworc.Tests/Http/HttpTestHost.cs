@@ -42,6 +42,9 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     public WireMockServer Api { get; }
 
+    /// <summary>The server under test.</summary>
+    internal RaworcServer Raworc => _raworc;
+
     public CapturingLoggerProvider Logs { get; }
 
     public Uri BaseUrl { get; }
