@@ -25,6 +25,12 @@ internal sealed record CommandLine(CommandKind Kind)
 
     public string? RateLimit { get; init; }
 
+    public string? ProbePort { get; init; }
+
+    public string? RequestsPerCaller { get; init; }
+
+    public string? WaitsPerCaller { get; init; }
+
     public bool ReadOnly { get; init; }
 
     public bool AllowDestructive { get; init; }
@@ -67,6 +73,9 @@ internal sealed record CommandLine(CommandKind Kind)
                 "--shared-credentials" => result with { SharedCredentials = true },
                 "--drain-seconds" => result with { DrainSeconds = Value() },
                 "--rate-limit" => result with { RateLimit = Value() },
+                "--probe-port" => result with { ProbePort = Value() },
+                "--requests-per-caller" => result with { RequestsPerCaller = Value() },
+                "--waits-per-caller" => result with { WaitsPerCaller = Value() },
                 "--read-only" => result with { ReadOnly = true },
                 "--allow-destructive" => result with { AllowDestructive = true },
                 "--allow-secret-values" => result with { AllowSecretValues = true },
@@ -83,7 +92,8 @@ internal sealed record CommandLine(CommandKind Kind)
     }
 
     private static bool TakesValue(string flag) =>
-        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit";
+        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit"
+            or "--probe-port" or "--requests-per-caller" or "--waits-per-caller";
 
     private static string? HttpOnlyFlag(CommandLine c) =>
         c.Port is not null ? "--port"
@@ -92,6 +102,9 @@ internal sealed record CommandLine(CommandKind Kind)
         : c.SharedCredentials ? "--shared-credentials"
         : c.DrainSeconds is not null ? "--drain-seconds"
         : c.RateLimit is not null ? "--rate-limit"
+        : c.ProbePort is not null ? "--probe-port"
+        : c.RequestsPerCaller is not null ? "--requests-per-caller"
+        : c.WaitsPerCaller is not null ? "--waits-per-caller"
         : null;
 
     private static CommandLine Command(CommandLine current, CommandKind kind) =>
@@ -141,6 +154,11 @@ internal sealed record CommandLine(CommandKind Kind)
                                         personal server on your own machine; never on a shared one)
               --drain-seconds <n>       on SIGTERM, how long in-flight calls may finish (default {{HttpSettings.DefaultDrainSeconds}})
               --rate-limit <n>          requests per second per caller, bursts of twice that (default {{HttpSettings.DefaultRateLimit}}; 0: off)
+              --probe-port <n>          also serve /healthz and /readyz on this port, a listener of their own that
+                                        /mcp traffic cannot fill (default: none; the probes are always on --port too)
+              --requests-per-caller <n> requests one caller may have in flight at once (default {{HttpSettings.DefaultRequestsPerCaller}})
+              --waits-per-caller <n>    waits (wait_for_*, send_message with wait_for_reply) one caller may run at
+                                        once (default {{HttpSettings.DefaultWaitsPerCaller}})
 
             Environment:
             {{env}}
