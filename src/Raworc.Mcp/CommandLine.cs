@@ -32,6 +32,11 @@ internal sealed record CommandLine(CommandKind Kind)
     public bool AcceptRaworcTokens { get; init; }
 
     public string? AccessTokenSeconds { get; init; }
+    public string? ProbePort { get; init; }
+
+    public string? RequestsPerCaller { get; init; }
+
+    public string? WaitsPerCaller { get; init; }
 
     public bool ReadOnly { get; init; }
 
@@ -79,6 +84,9 @@ internal sealed record CommandLine(CommandKind Kind)
                 "--oauth-redirect-schemes" => result with { RedirectSchemes = Value() },
                 "--accept-raworc-tokens" => result with { AcceptRaworcTokens = true },
                 "--access-token-seconds" => result with { AccessTokenSeconds = Value() },
+                "--probe-port" => result with { ProbePort = Value() },
+                "--requests-per-caller" => result with { RequestsPerCaller = Value() },
+                "--waits-per-caller" => result with { WaitsPerCaller = Value() },
                 "--read-only" => result with { ReadOnly = true },
                 "--allow-destructive" => result with { AllowDestructive = true },
                 "--allow-secret-values" => result with { AllowSecretValues = true },
@@ -96,7 +104,8 @@ internal sealed record CommandLine(CommandKind Kind)
 
     private static bool TakesValue(string flag) =>
         flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit"
-            or "--public-url" or "--oauth-redirect-schemes" or "--access-token-seconds";
+            or "--public-url" or "--oauth-redirect-schemes" or "--access-token-seconds"
+            or "--probe-port" or "--requests-per-caller" or "--waits-per-caller";
 
     private static string? HttpOnlyFlag(CommandLine c) =>
         c.Port is not null ? "--port"
@@ -109,6 +118,9 @@ internal sealed record CommandLine(CommandKind Kind)
         : c.RedirectSchemes is not null ? "--oauth-redirect-schemes"
         : c.AcceptRaworcTokens ? "--accept-raworc-tokens"
         : c.AccessTokenSeconds is not null ? "--access-token-seconds"
+        : c.ProbePort is not null ? "--probe-port"
+        : c.RequestsPerCaller is not null ? "--requests-per-caller"
+        : c.WaitsPerCaller is not null ? "--waits-per-caller"
         : null;
 
     private static CommandLine Command(CommandLine current, CommandKind kind) =>
@@ -158,6 +170,11 @@ internal sealed record CommandLine(CommandKind Kind)
                                         personal server on your own machine; never on a shared one)
               --drain-seconds <n>       on SIGTERM, how long in-flight calls may finish (default {{HttpSettings.DefaultDrainSeconds}})
               --rate-limit <n>          requests per second per caller, bursts of twice that (default {{HttpSettings.DefaultRateLimit}}; 0: off)
+              --probe-port <n>          also serve /healthz and /readyz on this port, a listener of their own that
+                                        /mcp traffic cannot fill (default: none; the probes are always on --port too)
+              --requests-per-caller <n> requests one caller may have in flight at once (default {{HttpSettings.DefaultRequestsPerCaller}})
+              --waits-per-caller <n>    waits (wait_for_*, send_message with wait_for_reply) one caller may run at
+                                        once (default {{HttpSettings.DefaultWaitsPerCaller}})
 
             Sign-in (HTTP): users connect with a browser sign-in to their Raworc account instead of pasting a token
               --public-url <url>        the https URL clients reach this server at (e.g. https://mcp.example.com);

@@ -123,6 +123,18 @@ internal static class EnvironmentVariables
             Default = HttpSettings.DefaultAccessTokenSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Format = VariableFormat.Number, Flag = "--access-token-seconds", HttpMode = true,
         },
+        new(HttpSettings.ProbePortVariable, "Also serve /healthz and /readyz on this port, a listener /mcp traffic cannot fill.")
+        {
+            DefaultSource = "none (the probes are always on the main port too)", Flag = "--probe-port", HttpMode = true,
+        },
+        new(HttpSettings.RequestsPerCallerVariable, "Requests one caller may have in flight at once; more get 429.")
+        {
+            Default = HttpSettings.DefaultRequestsPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture), Flag = "--requests-per-caller", HttpMode = true,
+        },
+        new(HttpSettings.WaitsPerCallerVariable, "Waits (wait_for_*, send_message with wait_for_reply) one caller may run at once.")
+        {
+            Default = HttpSettings.DefaultWaitsPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture), Flag = "--waits-per-caller", HttpMode = true,
+        },
         new("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxy settings, honoured as usual.") { Conventional = true },
     ];
 }

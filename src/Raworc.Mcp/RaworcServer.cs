@@ -31,7 +31,8 @@ internal sealed class RaworcServer : IDisposable
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger(Logging.ClientCategory), handler);
         _results = new ToolResults(loggerFactory.CreateLogger(Logging.ServerCategory));
-        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, clock ?? TimeProvider.System));
+        Waits = new Waits(clock ?? TimeProvider.System);
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, Waits));
         var selection = ToolSelection.Apply(all, configuration);
         Tools = selection.Enabled;
         DisabledTools = selection.Disabled;
@@ -75,6 +76,9 @@ internal sealed class RaworcServer : IDisposable
     }
 
     public RaworcClient Client { get; }
+
+    /// <summary>What the host may limit and end about the wait tools.</summary>
+    public Waits Waits { get; }
 
     /// <summary>Copies this server's identity, capabilities, filters and handlers into options built by the host (HTTP).</summary>
     public void ApplyTo(McpServerOptions options)

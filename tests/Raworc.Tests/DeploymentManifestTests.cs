@@ -13,7 +13,10 @@ namespace Raworc.Tests;
 public sealed partial class DeploymentManifestTests
 {
     private const int ContainerPort = 8080; // the http mode's default port, which the image sets
+    private const int ProbePort = 8081; // the probes' own listener, which the image sets too
     private const int DefaultDrainSeconds = 10;
+    private const int DefaultApiTimeoutSeconds = 30; // RAWORC_TIMEOUT's default: one API call, retries included
+    private const int HostStopSeconds = 2; // HttpServer's HostOptions.ShutdownTimeout
     private const int LongestWaitSeconds = 55; // Waiting.MaxTimeoutSeconds: the longest a tool call may wait
 
     private static readonly string Root = RepoRoot();
@@ -117,16 +120,18 @@ public sealed partial class DeploymentManifestTests
         Assert.Equal("false", security.Str("allowPrivilegeEscalation"));
         Assert.Equal(["ALL"], security.Node("capabilities").List("drop").Select(d => d.Text()));
 
-        var port = c.List("ports").Single();
-        Assert.Equal(ContainerPort, port.Int("containerPort"));
+        Assert.Equal(ContainerPort, Assert.Single(c.List("ports"), p => p.Str("name") == "http").Int("containerPort"));
         Assert.Equal(ContainerPort.ToString(CultureInfo.InvariantCulture), Env(c, "RAWORC_MCP_PORT"));
-        var portName = port.Str("name");
+        // The probes go to their own listener, which /mcp connections cannot fill.
+        var probes = Assert.Single(c.List("ports"), p => p.Int("containerPort") == ProbePort);
+        Assert.Equal(ProbePort.ToString(CultureInfo.InvariantCulture), Env(c, "RAWORC_MCP_PROBE_PORT"));
         foreach (var (probe, path) in new[] { ("readinessProbe", "/readyz"), ("livenessProbe", "/healthz") })
         {
             var get = c.Node(probe).Node("httpGet");
             Assert.Equal(path, get.Str("path"));
-            Assert.True(get.Str("port") == portName || get.Str("port") == ContainerPort.ToString(CultureInfo.InvariantCulture),
-                $"{probe} probes port {get.Str("port")}, not the container's {portName}/{ContainerPort}");
+            Assert.True(get.Str("port") == probes.Str("name") || get.Str("port") == ProbePort.ToString(CultureInfo.InvariantCulture),
+                $"{probe} probes port {get.Str("port")}, not the probe port {probes.Str("name")}/{ProbePort}");
+            Assert.True(c.Node(probe).Int("timeoutSeconds") >= 2);
         }
 
         foreach (var kind in new[] { "requests", "limits" })
@@ -134,11 +139,14 @@ public sealed partial class DeploymentManifestTests
                 Assert.False(string.IsNullOrEmpty(c.Node("resources").Node(kind).Str(resource)), $"resources.{kind}.{resource} is missing");
         Assert.True(Mebibytes(c.Node("resources").Node("requests").Str("memory")) <= Mebibytes(c.Node("resources").Node("limits").Str("memory")));
 
-        // The pod must outlive the preStop pause plus the drain, or a slow call is killed mid-way.
+        // On SIGTERM the waits answer at once, so what a drain waits for is at most one API call: the drain covers
+        // RAWORC_TIMEOUT, and the pod outlives preStop + the drain + the host's own stop, or a call is killed mid-way.
         var drain = int.Parse(Env(c, "RAWORC_MCP_DRAIN_SECONDS") ?? DefaultDrainSeconds.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var apiTimeout = ConfigValue("RAWORC_TIMEOUT") is { } set ? double.Parse(set, CultureInfo.InvariantCulture) : DefaultApiTimeoutSeconds;
+        Assert.True(drain >= apiTimeout, $"the drain ({drain} s) must cover one API call (RAWORC_TIMEOUT {apiTimeout} s)");
         var preStop = c.TryNode("lifecycle")?.TryNode("preStop")?.TryNode("sleep")?.Int("seconds") ?? 0;
-        Assert.True(pod.Int("terminationGracePeriodSeconds") > preStop + drain,
-            $"terminationGracePeriodSeconds {pod.Int("terminationGracePeriodSeconds")} must exceed preStop {preStop} s + drain {drain} s");
+        Assert.True(pod.Int("terminationGracePeriodSeconds") >= preStop + drain + HostStopSeconds,
+            $"terminationGracePeriodSeconds {pod.Int("terminationGracePeriodSeconds")} must cover preStop {preStop} s + drain {drain} s + {HostStopSeconds} s");
 
         // A read-only root filesystem still needs a writable /tmp.
         Assert.Contains(c.List("volumeMounts"), m => m.Str("mountPath") == "/tmp");
@@ -148,7 +156,7 @@ public sealed partial class DeploymentManifestTests
     public void Service_PodDisruptionBudget_and_autoscaler_point_at_the_deployment()
     {
         var podLabels = Object("Deployment").Node("spec").Node("template").Node("metadata").Node("labels");
-        var portName = Container().List("ports").Single().Str("name");
+        var portName = Assert.Single(Container().List("ports"), p => p.Int("containerPort") == ContainerPort).Str("name");
 
         var service = Object("Service").Node("spec");
         foreach (var (key, value) in service.Node("selector").Map()) Assert.Equal(value.Text(), podLabels.Str(key));
@@ -216,7 +224,8 @@ public sealed partial class DeploymentManifestTests
         var uid = int.Parse(user.Split(':')[0], CultureInfo.InvariantCulture);
         Assert.NotEqual(0, uid);
         Assert.Equal(Object("Deployment").Node("spec").Node("template").Node("spec").Node("securityContext").Int("runAsUser"), uid);
-        Assert.Contains($"EXPOSE {ContainerPort}", lines);
+        Assert.Contains($"EXPOSE {ContainerPort} {ProbePort}", lines);
+        Assert.Contains($"ENV RAWORC_MCP_PROBE_PORT={ProbePort}", lines);
         Assert.Contains(lines, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal) && l.Contains("CMD [\"raworc-mcp\", \"healthcheck\"]", StringComparison.Ordinal));
         foreach (var label in new[] { "title", "description", "version", "revision", "source", "licenses" })
             Assert.Contains($"org.opencontainers.image.{label}=", text, StringComparison.Ordinal);
@@ -239,6 +248,11 @@ public sealed partial class DeploymentManifestTests
 
     private static YamlMappingNode Container() =>
         Object("Deployment").Node("spec").Node("template").Node("spec").List("containers").Single();
+
+    /// <summary>A setting of the ConfigMap the kustomization generates, or null when it sets none.</summary>
+    private static string? ConfigValue(string name) =>
+        Load("kustomization.yaml").Single().List("configMapGenerator").Single().List("literals").Select(l => l.Text())
+            .Where(l => l.StartsWith(name + "=", StringComparison.Ordinal)).Select(l => l[(name.Length + 1)..]).SingleOrDefault();
 
     private static string? Env(YamlMappingNode container, string name) =>
         container.List("env").FirstOrDefault(e => e.Str("name") == name)?.Str("value");

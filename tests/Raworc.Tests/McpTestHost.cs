@@ -54,6 +54,9 @@ public sealed class McpTestHost : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
+    /// <summary>What a host may limit and end about the wait tools.</summary>
+    internal Raworc.Mcp.Tools.Waits Waits => _raworc.Waits;
+
     public string ApiUrl => Api.Url + "/api/v0";
 
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN.</param>

@@ -161,6 +161,36 @@ public sealed class WaitToolTests
         Assert.False((await host.CallAsync("wait_for_build", $$"""{"build_id":"{{BuildId}}","timeout_seconds":1}""")).IsError ?? false);
     }
 
+    [Theory]
+    [InlineData("wait_for_build", $$"""{"build_id":"{{BuildId}}"}""")]
+    [InlineData("wait_for_session", $$"""{"session_id":"{{Sid}}"}""")]
+    [InlineData("send_message", $$"""{"session_id":"{{Sid}}","content":"Write a haiku","wait_for_reply":true}""")]
+    public async Task Ending_the_waits_makes_one_under_way_answer_still_waiting_and_a_new_one_read_once(string tool, string arguments)
+    {
+        // The clock never moves by itself: without the ending, these waits would sleep for ever.
+        var clock = new SteppingClock { AutoAdvance = false };
+        await using var host = await StartPollingAsync(clock);
+        Sequence(host, $"/api/v0/spaces/default/build/{BuildId}", BuildJson("building"));
+        Sequence(host, $"/api/v0/sessions/{Sid}", SessionJson("init"));
+        Conversation(host, reply: false);
+
+        var call = host.CallAsync(tool, arguments);
+        await WaitUntilAsync(() => clock.PendingTimers >= 2); // its deadline, and the pause between two reads
+        host.Waits.EndAll();
+        var answer = JsonNode.Parse(Text(await call))!.AsObject();
+
+        Assert.True((bool)answer["still_waiting"]!);
+        Assert.StartsWith("This server is shutting down, so the wait ended early; calling again continues it", (string)answer["note"]!);
+        Assert.Equal(0, clock.PendingTimers);
+
+        // A wait that starts after the ending reads once and answers at once.
+        int before = host.Requests.Count;
+        var late = JsonNode.Parse(Text(await host.CallAsync(tool, arguments)))!.AsObject();
+        Assert.True((bool)late["still_waiting"]!);
+        Assert.Contains("shutting down", (string)late["note"]!);
+        Assert.InRange(host.Requests.Count - before, 1, 3); // one read, after send_message's count and send
+    }
+
     [Fact]
     public async Task The_three_waits_answer_an_unfinished_wait_with_the_same_keys()
     {

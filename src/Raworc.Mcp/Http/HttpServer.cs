@@ -18,8 +18,9 @@ namespace Raworc.Mcp.Http;
 /// <summary>
 /// <c>raworc-mcp http</c>: the same MCP server as over stdio, on Kestrel as stateless Streamable HTTP, so that any
 /// replica answers any request. Each request runs with its caller's Raworc token. Around the MCP endpoint: Origin
-/// checks, a body limit, a per-caller rate limit, request timeouts, health and readiness probes, a drain on SIGTERM
-/// and one access log line per request.
+/// checks, a body limit, a per-caller rate limit and cap on requests and waits in flight, request timeouts, health and
+/// readiness probes (on a port of their own if asked), idle connections closed, a drain on SIGTERM and one access log
+/// line per request.
 /// </summary>
 internal static class HttpServer
 {
@@ -36,9 +37,9 @@ internal static class HttpServer
 
         // One logging set-up for both transports: the caller's factory, with its filters and format.
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(loggerFactory.QuietCancellations());
         builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<Drain>());
-        builder.Services.AddSingleton(sp => new Drain(settings, sp.GetRequiredService<IHostApplicationLifetime>(),
+        builder.Services.AddSingleton(sp => new Drain(settings, raworc.Waits, sp.GetRequiredService<IHostApplicationLifetime>(),
             loggerFactory.CreateLogger(Logging.ServerCategory)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
@@ -54,9 +55,16 @@ internal static class HttpServer
             kestrel.Limits.MaxConcurrentConnections = 1000;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            if (settings.ListenHost is "localhost") kestrel.ListenLocalhost(settings.Port);
-            else if (settings.ListenHost is "*") kestrel.ListenAnyIP(settings.Port);
-            else kestrel.Listen(IPAddress.Parse(settings.ListenHost), settings.Port);
+            kestrel.Limits.KeepAliveTimeout = HttpSettings.IdleConnectionTimeout;
+            Listen(settings.Port);
+            if (settings.ProbePort is { } probePort) Listen(probePort); // a listener of its own, with its own connection cap
+
+            void Listen(int port)
+            {
+                if (settings.ListenHost is "localhost") kestrel.ListenLocalhost(port);
+                else if (settings.ListenHost is "*") kestrel.ListenAnyIP(port);
+                else kestrel.Listen(IPAddress.Parse(settings.ListenHost), port);
+            }
         });
 
         builder.Services.AddSingleton(credentials);
@@ -91,18 +99,18 @@ internal static class HttpServer
         var drain = app.Services.GetRequiredService<Drain>();
         var accessLog = new AccessLog(loggerFactory.CreateLogger(Logging.AccessLogCategory));
         var origins = new OriginCheck(settings);
+        var callers = new CallerLimits(settings.RequestsPerCaller, settings.WaitsPerCaller, credentials.CallerKey);
+        raworc.Waits.Admission = callers;
 
         app.Use(accessLog.InvokeAsync);
         app.Use(origins.InvokeAsync);
-        app.MapGet("/healthz", context => Plain(context, StatusCodes.Status200OK, "ok"));
-        app.MapGet("/readyz", context => drain.Draining
-            ? Plain(context, StatusCodes.Status503ServiceUnavailable, "draining")
-            : Plain(context, StatusCodes.Status200OK, "ready"));
+        Probes.Map(app, settings, drain);
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
             mcp.Use(credentials.InvokeAsync);
+            mcp.Use(callers.InvokeAsync);
             mcp.Use(bodies.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
@@ -134,6 +142,7 @@ internal static class HttpServer
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
             settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
             settings.AllowedOrigins.Count == 0 ? "no browser origins allowed" : $"browser origins allowed: {string.Join(", ", settings.AllowedOrigins)}");
+        if (settings.ProbePort is { } probePort) log.LogInformation("Probes also on http://{Host}:{Port}{Path}", settings.ListenHost, probePort, Probes.HealthPath);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -153,11 +162,4 @@ internal static class HttpServer
             });
         });
 
-    private static Task Plain(HttpContext context, int status, string text)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(text + "\n");
-    }
 }

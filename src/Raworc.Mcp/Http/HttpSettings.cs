@@ -17,6 +17,9 @@ internal sealed record HttpSettings
     public const string RedirectSchemesVariable = "RAWORC_MCP_OAUTH_REDIRECT_SCHEMES";
     public const string AcceptRaworcTokensVariable = "RAWORC_MCP_ACCEPT_RAWORC_TOKENS";
     public const string AccessTokenSecondsVariable = "RAWORC_MCP_ACCESS_TOKEN_SECONDS";
+    public const string ProbePortVariable = "RAWORC_MCP_PROBE_PORT";
+    public const string RequestsPerCallerVariable = "RAWORC_MCP_REQUESTS_PER_CALLER";
+    public const string WaitsPerCallerVariable = "RAWORC_MCP_WAITS_PER_CALLER";
 
     public const int DefaultPort = 8080;
     public const string DefaultListenHost = "127.0.0.1";
@@ -25,6 +28,14 @@ internal sealed record HttpSettings
     public const string DefaultRedirectSchemes = "cursor";
     public const int DefaultAccessTokenSeconds = 3600;
     public const int MinAccessTokenSeconds = 10;
+    public const int DefaultRequestsPerCaller = 16;
+    public const int DefaultWaitsPerCaller = 4;
+
+    /// <summary>Fewest requests or waits a caller may be limited to: one wait and the call that checks on it.</summary>
+    public const int MinPerCaller = 2;
+
+    /// <summary>How long a connection may stay open with no request before it is closed.</summary>
+    public static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromSeconds(25);
 
     /// <summary>The MCP endpoint's path.</summary>
     public const string McpPath = "/mcp";
@@ -76,6 +87,14 @@ internal sealed record HttpSettings
 
     /// <summary>How long an access token lasts (never past the Raworc token inside it).</summary>
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromSeconds(DefaultAccessTokenSeconds);
+    /// <summary>A port of their own for /healthz and /readyz, so that /mcp connections cannot crowd the probes out; null: none.</summary>
+    public int? ProbePort { get; init; }
+
+    /// <summary>Requests one caller may have in flight at once.</summary>
+    public int RequestsPerCaller { get; init; } = DefaultRequestsPerCaller;
+
+    /// <summary>Waits one caller may run at once.</summary>
+    public int WaitsPerCaller { get; init; } = DefaultWaitsPerCaller;
 
     /// <exception cref="FormatException">A value is malformed; the message names the flag or variable.</exception>
     public static HttpSettings Load(Func<string, string?> getVariable, CommandLine flags)
@@ -83,7 +102,7 @@ internal sealed record HttpSettings
         string? Get(string? flag, string variable) => flag ?? (getVariable(variable) is { Length: > 0 } v ? v : null);
         string Name(string? flag, string option, string variable) => flag is not null ? option : variable;
 
-        return new HttpSettings
+        var settings = new HttpSettings
         {
             Port = Get(flags.Port, PortVariable) is { } port
                 ? ParseInt(port, 1, 65535, Name(flags.Port, "--port", PortVariable), "a port number") : DefaultPort,
@@ -104,7 +123,16 @@ internal sealed record HttpSettings
             AccessTokenLifetime = TimeSpan.FromSeconds(Get(flags.AccessTokenSeconds, AccessTokenSecondsVariable) is { } seconds
                 ? ParseInt(seconds, MinAccessTokenSeconds, DefaultAccessTokenSeconds, Name(flags.AccessTokenSeconds, "--access-token-seconds", AccessTokenSecondsVariable), "a number of seconds")
                 : DefaultAccessTokenSeconds),
+            ProbePort = Get(flags.ProbePort, ProbePortVariable) is { } probe
+                ? ParseInt(probe, 1, 65535, Name(flags.ProbePort, "--probe-port", ProbePortVariable), "a port number") : null,
+            RequestsPerCaller = Get(flags.RequestsPerCaller, RequestsPerCallerVariable) is { } requests
+                ? ParseInt(requests, MinPerCaller, 100_000, Name(flags.RequestsPerCaller, "--requests-per-caller", RequestsPerCallerVariable), "a number of requests") : DefaultRequestsPerCaller,
+            WaitsPerCaller = Get(flags.WaitsPerCaller, WaitsPerCallerVariable) is { } waits
+                ? ParseInt(waits, MinPerCaller, 100_000, Name(flags.WaitsPerCaller, "--waits-per-caller", WaitsPerCallerVariable), "a number of waits") : DefaultWaitsPerCaller,
         }.CheckSignInSettings(flags, getVariable);
+        if (settings.ProbePort == settings.Port)
+            throw new FormatException($"{Name(flags.ProbePort, "--probe-port", ProbePortVariable)} must differ from the main port ({settings.Port})");
+        return settings;
     }
 
     /// <summary>The sign-in settings mean nothing without --public-url: saying so beats ignoring them.</summary>
@@ -127,6 +155,9 @@ internal sealed record HttpSettings
             ? $"{uri.Scheme}://{host}".ToLowerInvariant()
             : $"{uri.Scheme}://{host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}".ToLowerInvariant();
     }
+
+    /// <summary>The port to probe this server on: the probes' own when there is one.</summary>
+    public int LocalProbePort => ProbePort ?? Port;
 
     /// <summary>The address to probe this server on from the same machine.</summary>
     public string LocalProbeHost => ListenHost is "0.0.0.0" or "*" ? "127.0.0.1" : ListenHost is "::" ? "[::1]"

@@ -40,7 +40,7 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
             .Optional("metadata", AnyObject, null)
             .Optional("wait_for_reply", Flag, "Return {sent, reply} once it answers.")
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
-            .Handles(SendMessageAsync);
+            .Handles(Waiting(SendMessageAsync, c => c.OptionalBool("wait_for_reply") == true));
 
         yield return Tool("get_message_count", "Count messages", ToolEffect.Read, "Count a session's messages.")
             .Required("session_id", Text, null)
@@ -94,13 +94,13 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
                 var reply = await Polling.RunAsync(
                     async ct => scan.Read(await Api.ListMessagesAsync(id, RaworcClient.MaxMessagesPerPage, scan.Offset, ct).ConfigureAwait(false)),
                     found => ValueTask.FromResult(found is not null),
-                    Configuration.MessagePollInterval, Polling.Timeout(c), Clock, c.Cancellation, delayFirst: true).ConfigureAwait(false);
+                    Configuration.MessagePollInterval, Polling.Timeout(c), Waits, c.Cancellation, delayFirst: true).ConfigureAwait(false);
                 if (reply.Done)
                 {
                     await progress.ReportAsync($"The agent of session {id} replied").ConfigureAwait(false);
                     return new JsonObject { ["sent"] = ToolJson.ToNode(sent), ["reply"] = ToolJson.ToNode(reply.Last) };
                 }
-                return Pending(sent, scan.Offset,
+                return Pending(sent, scan.Offset, Polling.EndedEarly(reply) +
                     $"The message was sent, but the agent has not replied within {Polling.Seconds(reply.Elapsed)}; it is probably still working.");
             }
             catch (RaworcApiException e)

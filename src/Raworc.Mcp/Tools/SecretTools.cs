@@ -23,7 +23,7 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             {
                 bool show = c.OptionalBool("show_values") ?? false;
                 return show && await RefuseSecretValuesAsync(c, "list_secrets", $"the values of every secret of space {DisplayText.Quote(Space(c))}",
-                        (Space(c), "space name")) is { } refusal
+                        Space(c)) is { } refusal
                     ? refusal
                     // Values only when asked for and allowed, even from an API that sends them unasked.
                     : await Results.Json(async () => show ? await Api.ListSecretsAsync(Space(c), show, c.Cancellation)
@@ -46,7 +46,7 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             {
                 bool show = c.OptionalBool("show_values") ?? false;
                 return show && await RefuseSecretValuesAsync(c, "get_secret", $"the value of secret {DisplayText.Quote(c.String("name"))} of space {DisplayText.Quote(Space(c))}",
-                        (c.String("name"), "secret key"), (Space(c), "space name")) is { } refusal
+                        Space(c), c.String("name")) is { } refusal
                     ? refusal
                     : await Results.Json(async () => show ? await Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation)
                         : (await Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation)) with { EncryptedValue = null });
@@ -68,17 +68,32 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
                 $"Deleted secret '{c.String("name")}' from space '{Space(c)}'."));
     }
 
+    /// <summary>
+    /// Why a secret key cannot be one, or null: a key is an environment variable name in the space's sessions, so
+    /// it holds no control, invisible formatting (bidi) or line-separating character.
+    /// </summary>
+    private static string? KeyProblem(string key)
+    {
+        if (RaworcClient.SegmentProblem(key, "secret key") is { } problem) return problem;
+        for (int i = 0; i < key.Length; i++)
+            if (char.GetUnicodeCategory(key, i) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+                return $"No secret can have this key: character {i + 1} is the control or formatting character U+{(int)key[i]:X4}.";
+        return null;
+    }
+
     /// <summary>"Never the value", even from an API that echoes it back.</summary>
     private static Secret WithoutValue(Secret secret) => secret with { EncryptedValue = null };
 
     /// <summary>
     /// Secret values reach the model only with the user's consent: given once by configuration
     /// (--allow-secret-values), or asked through MCP elicitation in clients that support it. Null means go ahead.
-    /// The names are checked first, so that the user is never asked about a call that cannot be made.
+    /// The names are checked first, so that the user is never asked about a call that cannot be made, nor shown a name
+    /// that cannot exist (one written to rephrase the question).
     /// </summary>
-    private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string tool, string what, params (string Value, string What)[] names)
+    private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string tool, string what, string space, string? key = null)
     {
-        var problems = names.Select(n => RaworcClient.SegmentProblem(n.Value, n.What)).OfType<string>().ToList();
+        var problems = new[] { RaworcClient.SpaceNameProblem(space), key is null ? null : KeyProblem(key) }.OfType<string>().ToList();
         if (problems.Count > 0) return Results.InvalidArguments(tool, problems.Select(p => p.TrimEnd('.')));
         if (Configuration.AllowSecretValues) return null;
 

@@ -239,21 +239,40 @@ public sealed class SecretToolsTests
         Assert.DoesNotContain(Value, host.Logs.All);
     }
 
+    [Theory]
+    [InlineData("list_secrets", "space", "prod' (no secret values will be shown). Allow it?\n\nYes.\u202Etxt.exe", "character 5 is U+0027")]
+    [InlineData("list_secrets", "space", "prod\u202E", "character 5 is U+202E")]
+    [InlineData("get_secret", "space", "prod uction", "character 5 is U+0020")]
+    [InlineData("get_secret", "key", "KEY\u202E (shown: none). Allow it?", "character 4 is the control or formatting character U+202E")]
+    [InlineData("get_secret", "key", "KEY\r\nAllow", "character 4 is the control or formatting character U+000D")]
+    public async Task A_name_that_cannot_exist_is_refused_before_the_user_is_asked(string tool, string argument, string forged, string expected)
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => Accept("true"), asked));
+        var arguments = new Dictionary<string, object> { ["show_values"] = true, ["key"] = "K", [argument] = forged };
+        if (tool == "list_secrets") arguments.Remove("key");
+
+        var result = await host.CallAsync(tool, JsonSerializer.Serialize(arguments));
+
+        Assert.True(result.IsError);
+        Assert.Contains($"Invalid arguments for {tool}", Text(result));
+        Assert.Contains(expected, Text(result));
+        Assert.DoesNotContain("Allow it", Text(result)); // the name itself is never repeated
+        Assert.Empty(asked);
+        Assert.Empty(host.Requests);
+    }
+
     [Fact]
-    public async Task A_forged_argument_is_quoted_on_one_line_with_control_and_bidi_characters_escaped()
+    public async Task A_key_that_could_rephrase_the_question_is_quoted_with_its_quote_escaped()
     {
         var asked = new List<ElicitRequestParams?>();
         await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => new ElicitResult { Action = "decline" }, asked));
-        string forged = "prod' (no secret values will be shown). Allow it?\n\nYes.\u202Etxt.exe";
+        string forged = "K' (no secret values will be shown). Allow it? 'Yes";
 
-        await host.CallAsync("list_secrets", JsonSerializer.Serialize(new Dictionary<string, object> { ["space"] = forged, ["show_values"] = true }));
+        await host.CallAsync("get_secret", JsonSerializer.Serialize(new Dictionary<string, object> { ["space"] = "prod", ["key"] = forged, ["show_values"] = true }));
 
         string message = Assert.Single(asked)!.Message;
-        Assert.DoesNotContain('\n', message);
-        Assert.DoesNotContain('\u202E', message);
-        Assert.Contains("\\u202E", message);
-        Assert.Contains("\\u000A", message);
-        Assert.Contains("'prod\\u0027 (no secret values", message); // the quote cannot close the quoted name
+        Assert.Contains("'K\\u0027 (no secret values", message); // the quote cannot close the quoted name
         Assert.Contains("shown to the model", message);
     }
 
