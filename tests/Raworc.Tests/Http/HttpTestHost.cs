@@ -54,7 +54,8 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     /// <param name="flags">Command-line flags after <c>http</c>, e.g. <c>--shared-credentials</c>.</param>
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN (the server's own token).</param>
-    public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null)
+    /// <param name="clock">What sign-in's codes and tokens expire by (the system clock when null).</param>
+    public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null, TimeProvider? clock = null)
     {
         var api = McpTestHost.StartApi();
         api.Given(Request.Create().WithPath("/api/v0/auth/me").UsingGet()).RespondWith(Response.Create()
@@ -82,7 +83,7 @@ public sealed class HttpTestHost : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
         var raworc = new RaworcServer(configuration, loggerFactory);
-        var app = HttpServer.Build(raworc, loggerFactory);
+        var app = HttpServer.Build(raworc, loggerFactory, clock);
         await app.StartAsync();
         return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
     }
