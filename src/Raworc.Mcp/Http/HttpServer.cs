@@ -25,7 +25,8 @@ namespace Raworc.Mcp.Http;
 internal static class HttpServer
 {
     /// <summary>Builds the web application; <see cref="HttpSettings.Port"/> 0 picks a free port (tests).</summary>
-    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory)
+    /// <param name="clock">What sign-in's codes and tokens expire by; the system clock unless a test moves one by hand.</param>
+    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory, TimeProvider? clock = null)
     {
         var configuration = raworc.Configuration;
         var settings = configuration.Http;
@@ -44,6 +45,10 @@ internal static class HttpServer
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
         builder.Services.AddSingleton(settings.Keys);
+        // Sign-in (--public-url): built only then, so that without it nothing of it runs.
+        var signIn = settings.SignIn ? new SignIn.SignInService(raworc, clock ?? TimeProvider.System, loggerFactory.CreateLogger(Logging.ServerCategory)) : null;
+        if (signIn is not null) builder.Services.AddSingleton(signIn);
+        var scopes = signIn is null ? null : new SignIn.ScopeFilters(signIn);
 
         var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
         var bodies = new RequestBodyGuard(JsonLimits.Of(raworc),
@@ -92,6 +97,7 @@ internal static class HttpServer
             {
                 raworc.ApplyTo(options);
                 options.Filters.Message.IncomingFilters.Insert(0, AccessLog.Filter); // first: it sees every request
+                scopes?.AddTo(options);
             })
             .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateless);
 
@@ -103,17 +109,25 @@ internal static class HttpServer
         raworc.Waits.Admission = callers;
 
         app.Use(accessLog.InvokeAsync);
-        app.Use(origins.InvokeAsync);
+        // Sign-in's endpoints answer browsers by design: CORS for the ones clients call, a CSRF token for the form.
+        app.UseWhen(c => signIn is null || !SignIn.SignInService.Owns(c.Request.Path), b => b.Use(origins.InvokeAsync));
         Probes.Map(app, settings, drain);
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
             mcp.Use(drain.TrackAsync);
+            // With sign-in, opening the access token is the cheap check, and the limits below key on the Raworc token inside.
+            if (signIn is not null) mcp.Use(new SignIn.BearerCheck(signIn).InvokeAsync);
             mcp.UseRateLimiter();
-            mcp.Use(credentials.InvokeAsync);
+            if (signIn is null) mcp.Use(credentials.InvokeAsync);
             mcp.Use(callers.InvokeAsync);
             mcp.Use(bodies.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
+        if (signIn is not null)
+        {
+            app.UseWhen(c => SignIn.SignInService.Owns(c.Request.Path), b => b.UseRateLimiter());
+            signIn.Map(app);
+        }
         app.MapMcp(HttpSettings.McpPath);
         return app;
     }
@@ -140,7 +154,8 @@ internal static class HttpServer
                 HttpSettings.OAuthKeysVariable, settings.SignIn ? "sign-ins, access and refresh tokens, pending questions" : "pending questions");
         log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
-            settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
+            settings.SignIn ? $"users sign in with their Raworc account; issuer {settings.PublicUrl}"
+                : settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
             settings.AllowedOrigins.Count == 0 ? "no browser origins allowed" : $"browser origins allowed: {string.Join(", ", settings.AllowedOrigins)}");
         if (settings.ProbePort is { } probePort) log.LogInformation("Probes also on http://{Host}:{Port}{Path}", settings.ListenHost, probePort, Probes.HealthPath);
         await app.WaitForShutdownAsync().ConfigureAwait(false);

@@ -68,7 +68,7 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     /// <param name="flags">Command-line flags after <c>http</c>, e.g. <c>--shared-credentials</c>.</param>
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN (the server's own token).</param>
-    /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>); the system clock by default.</param>
+    /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>) and sign-in's codes and tokens expire by; the system clock by default.</param>
     public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null, TimeProvider? clock = null)
     {
         var api = McpTestHost.StartApi();
@@ -96,7 +96,7 @@ public sealed class HttpTestHost : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
         var raworc = new RaworcServer(configuration, loggerFactory, clock: clock);
-        var app = HttpServer.Build(raworc, loggerFactory);
+        var app = HttpServer.Build(raworc, loggerFactory, clock);
         await app.StartAsync();
         return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
     }
