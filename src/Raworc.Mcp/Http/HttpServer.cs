@@ -40,6 +40,8 @@ internal static class HttpServer
         builder.Services.AddSingleton(sp => new Drain(settings, sp.GetRequiredService<IHostApplicationLifetime>(),
             loggerFactory.CreateLogger(Logging.ServerCategory)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
+        builder.Services.AddSingleton(settings.Keys);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -120,6 +122,9 @@ internal static class HttpServer
             log.LogCritical("Cannot listen on {Host}:{Port}: {Message}", settings.ListenHost, settings.Port, e.Message);
             return 1;
         }
+        if (settings.Keys.Generated)
+            log.LogWarning("{Variable} is not set: this process made its own key, so what it seals ({What}) ends with it and no other replica can open it; give every replica the same keys (head -c 32 /dev/urandom | base64)",
+                HttpSettings.OAuthKeysVariable, settings.SignIn ? "sign-ins, access and refresh tokens, pending questions" : "pending questions");
         log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
             settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
