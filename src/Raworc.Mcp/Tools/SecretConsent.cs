@@ -191,7 +191,7 @@ internal sealed class SecretConsent(ToolContext context)
     }
 
     private static McpProtocolException Invalid(string tool, string problem) =>
-        new($"Invalid params for tools/call {tool}: the requestState of the consent question {problem}.", McpErrorCode.InvalidParams);
+        new($"Invalid params for tools/call {tool}: the consent question's requestState is refused: {problem}.", McpErrorCode.InvalidParams);
 
     /// <summary>
     /// A digest of the arguments as resolved (older names renamed, nulls dropped, members in ordinal order, so that a

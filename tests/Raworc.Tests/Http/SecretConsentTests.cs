@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Raworc.Mcp;
+using Raworc.Mcp.Http;
 using Raworc.Mcp.Tools;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -26,12 +27,15 @@ public sealed class SecretConsentTests
 
     private static readonly Dictionary<string, object?> GetArguments = new() { ["space"] = "production", ["name"] = "ANTHROPIC_API_KEY", ["show_values"] = true };
 
-    private static Dictionary<string, string?> Env() => new() { [ServerConfiguration.AllowSecretValuesVariable] = "" };
+    /// <summary>A key of RAWORC_MCP_OAUTH_KEYS.</summary>
+    private static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(SealingKeys.KeyBytes));
 
     /// <summary>A host whose API answers every secret read with the value, so a leak would show.</summary>
-    private static async Task<HttpTestHost> StartAsync(SealingKeys? keys = null, TimeProvider? clock = null)
+    /// <param name="keys">RAWORC_MCP_OAUTH_KEYS: the same for hosts that play replicas of one fleet; unset by default (a key made at start).</param>
+    private static async Task<HttpTestHost> StartAsync(string? keys = null, TimeProvider? clock = null)
     {
-        var host = await HttpTestHost.StartAsync(environment: Env(), keys: keys, clock: clock);
+        var environment = new Dictionary<string, string?> { [ServerConfiguration.AllowSecretValuesVariable] = "", [HttpSettings.OAuthKeysVariable] = keys };
+        var host = await HttpTestHost.StartAsync(environment: environment, clock: clock);
         host.Api.Given(Request.Create().WithPath("/api/v0/spaces/*/secrets*").UsingGet()).RespondWith(Response.Create()
             .WithHeader("Content-Type", "application/json")
             .WithBody(request => request.Path.EndsWith("/secrets", StringComparison.Ordinal) ? $"[{SecretJson}]" : SecretJson));
@@ -141,7 +145,7 @@ public sealed class SecretConsentTests
     [Fact]
     public async Task The_retry_may_reach_another_replica_holding_the_same_keys()
     {
-        var keys = SealingKeys.Parse(Convert.ToBase64String(new byte[SealingKeys.KeyBytes]));
+        string keys = NewKey();
         await using var first = await StartAsync(keys);
         await using var second = await StartAsync(keys);
         var user = new Consenting(_ => Allow(true));
@@ -166,6 +170,22 @@ public sealed class SecretConsentTests
             Assert.Equal(1, SecretReads(replica));
             Assert.Equal(2, replica.Logs.Lines.Count(l => l.Contains(Logging.AccessLogCategory) && l.Contains("tools/call get_secret")));
         }
+    }
+
+    [Fact]
+    public async Task A_question_sealed_before_a_key_rotation_is_answered_after_it()
+    {
+        string old = NewKey(), current = NewKey();
+        await using var before = await StartAsync(old);
+        await using var after = await StartAsync($"{current},{old}"); // the new key seals, the old one still opens
+        var user = new Consenting(_ => Allow(true));
+        await using var client = await ConnectAsync(Alice, user.Options(), before, after);
+
+        // The discovery goes to the replica after the rotation, the question to the one before, the retry after.
+        var result = await client.CallToolAsync(GetSecret, GetArguments);
+
+        Assert.Contains(Value, McpTestHost.Text(result));
+        Assert.Equal((0, 1), (SecretReads(before), SecretReads(after)));
     }
 
     [Fact]
@@ -325,9 +345,9 @@ public sealed class SecretConsentTests
     [Fact]
     public async Task A_state_sealed_for_another_purpose_is_refused()
     {
-        var keys = SealingKeys.Generate();
-        await using var host = await StartAsync(keys);
-        string forged = keys.Seal("access-token", System.Text.Encoding.UTF8.GetBytes(
+        string key = NewKey();
+        await using var host = await StartAsync(key);
+        string forged = SealingKeys.Parse(key).Seal("access-token", System.Text.Encoding.UTF8.GetBytes(
             """{"id":"00112233445566778899AABBCCDDEEFF","caller":"x","tool":"get_secret","arguments":"x","expires":99999999999999}"""));
 
         var response = await PostCallAsync(host, Alice, GetSecret, GetArguments, forged, Yes);
