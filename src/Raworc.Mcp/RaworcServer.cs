@@ -23,16 +23,21 @@ internal sealed class RaworcServer : IDisposable
     private readonly ListToolsResult _toolList;
     private readonly ToolResults _results;
 
-    /// <param name="clock">What the waits are measured and paced by; the system clock unless a test moves one by hand.</param>
+    /// <param name="clock">What the waits and expiries are measured by; the system clock unless a test moves one by hand.</param>
+    /// <param name="keys">
+    /// Seal the state clients hand back on a later call; replicas behind one balancer need the same. Without them,
+    /// a key made for this process (enough for stdio, where the process is the session).
+    /// </param>
     /// <exception cref="FormatException">The configuration names an unknown tool set or tool.</exception>
-    public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null, TimeProvider? clock = null)
+    public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null, TimeProvider? clock = null,
+        SealingKeys? keys = null)
     {
         Configuration = configuration;
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger(Logging.ClientCategory), handler);
         _results = new ToolResults(loggerFactory.CreateLogger(Logging.ServerCategory));
         Waits = new Waits(clock ?? TimeProvider.System);
-        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, Waits));
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, Waits, keys ?? SealingKeys.Generate()));
         var selection = ToolSelection.Apply(all, configuration);
         Tools = selection.Enabled;
         DisabledTools = selection.Disabled;

@@ -249,17 +249,6 @@ public sealed class HttpModeTests
     }
 
     [Fact]
-    public async Task Secret_values_cannot_be_asked_for_over_stateless_HTTP_and_the_answer_says_how_to_allow_them()
-    {
-        await using var host = await HttpTestHost.StartAsync();
-        await using var client = await host.ConnectAsync("t");
-        var result = await client.CallToolAsync("list_secrets", new Dictionary<string, object?> { ["show_values"] = true });
-        Assert.True(result.IsError);
-        Assert.Contains("--allow-secret-values", McpTestHost.Text(result));
-        Assert.Empty(host.Api.LogEntries);
-    }
-
-    [Fact]
     public async Task Completions_are_cached_per_caller()
     {
         await using var host = await HttpTestHost.StartAsync();

@@ -95,7 +95,8 @@ public sealed class HttpTestHost : IAsyncDisposable
 
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
-        var raworc = new RaworcServer(configuration, loggerFactory, clock: clock);
+        // The keys as the executable hands them in: the HTTP settings' (RAWORC_MCP_OAUTH_KEYS, else made at start).
+        var raworc = new RaworcServer(configuration, loggerFactory, clock: clock, keys: configuration.Http.Keys);
         var app = HttpServer.Build(raworc, loggerFactory, clock);
         await app.StartAsync();
         return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
