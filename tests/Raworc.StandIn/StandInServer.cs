@@ -37,6 +37,19 @@ public sealed class StandInOptions
 
     /// <summary>How messages of the same second are ordered when listed.</summary>
     public MessageTieOrder MessageTies { get; init; } = MessageTieOrder.ById;
+
+    /// <summary>
+    /// The worst case of message order: a <see cref="StoppedClock"/> puts every message in one second, listed newest
+    /// first; builds, new sessions and replies are done at the next request.
+    /// </summary>
+    public static StandInOptions WorstCaseMessageOrder() => new()
+    {
+        Clock = new StoppedClock(),
+        BuildDelay = TimeSpan.Zero,
+        SessionDelay = TimeSpan.Zero,
+        ReplyDelay = TimeSpan.Zero,
+        MessageTies = MessageTieOrder.NewestFirst,
+    };
 }
 
 /// <summary>

@@ -123,6 +123,8 @@ internal sealed class RaworcResources(RaworcClient api)
     {
         var session = await api.GetSessionAsync(sessionId, ct).ConfigureAwait(false);
         var messages = new List<Message>();
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        int offset = 0;
         long characters = 0;
         int pageSize = TranscriptPageSize;
         bool complete = false;
@@ -131,7 +133,7 @@ internal sealed class RaworcResources(RaworcClient api)
             List<Message> batch;
             try
             {
-                batch = await api.ListMessagesAsync(sessionId, pageSize, messages.Count, ct).ConfigureAwait(false);
+                batch = await api.ListMessagesAsync(sessionId, pageSize, offset, ct).ConfigureAwait(false);
             }
             catch (RaworcApiException e) when (e.ErrorCode == RaworcApiException.Codes.TooLarge)
             {
@@ -139,9 +141,19 @@ internal sealed class RaworcResources(RaworcClient api)
                 pageSize = Math.Max(1, pageSize / 4);
                 continue;
             }
-            messages.AddRange(batch);
-            characters += batch.Sum(m => (long)m.Content.Length);
-            if (batch.Count < pageSize)
+            bool last = batch.Count < pageSize;
+            if (!last && OlderThanTheLastSecond(batch) is > 0 and var older)
+            {
+                // The messages of one second come in any order, and not the same one at each read: the next page
+                // could repeat some of the last second's or skip others. It starts at that second instead, and so
+                // reads all of it at once.
+                batch = batch[..older];
+            }
+            var added = batch.Where(m => read.Add(m.Id)).ToList();
+            messages.AddRange(added);
+            offset += batch.Count;
+            characters += added.Sum(m => (long)m.Content.Length);
+            if (last)
             {
                 complete = true;
                 break;
@@ -152,6 +164,9 @@ internal sealed class RaworcResources(RaworcClient api)
 
     /// <summary>The API's order: by timestamp, which has whole seconds; within one second in no defined order.</summary>
     private const string Order = "oldest first to the second (within one second in any order)";
+
+    /// <summary>How many messages of a page come before the first of its last second (listed timestamps have whole seconds).</summary>
+    private static int OlderThanTheLastSecond(List<Message> page) => page.FindIndex(m => m.CreatedAt == page[^1].CreatedAt);
 
     /// <param name="complete">False when more messages follow the ones given.</param>
     internal static string FormatTranscript(Session session, IReadOnlyList<Message> messages, bool complete = true)
