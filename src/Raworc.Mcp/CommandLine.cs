@@ -194,7 +194,8 @@ internal sealed record CommandLine(CommandKind Kind)
             {{env}}
 
             Credentials are looked up in order: RAWORC_AUTH_TOKEN; RAWORC_USERNAME with RAWORC_PASSWORD;
-            the token in ~/.raworc/auth.yaml written by the Raworc CLI ('raworc auth').
+            the token in ~/.raworc/auth.yaml written by the Raworc CLI ('raworc auth'). A variable that is empty, or
+            still a literal ${user_config.name} (a field of the Claude Desktop bundle's form left empty), is unset.
 
             Examples:
               RAWORC_AUTH_TOKEN=eyJ... raworc-mcp

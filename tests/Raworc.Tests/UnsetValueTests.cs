@@ -136,6 +136,11 @@ public sealed class UnsetValueTests
         Assert.Equal(["messages", "sessions"], configuration.Toolsets!.Order());
     }
 
+    [Fact]
+    public void Help_says_that_empty_and_unexpanded_values_are_unset() =>
+        Assert.Contains("A variable that is empty, or still a literal ${user_config.name} (a field of the Claude Desktop bundle's form left empty), is unset.",
+            CommandLine.HelpText().ReplaceLineEndings(" "));
+
     /// <summary>Everything a configuration decides, as text (its records hold lists, which compare by reference).</summary>
     private static string Describe(ServerConfiguration c) => string.Join("\n",
         $"api {c.Raworc.Options.ApiUrl} from {c.Raworc.ApiUrlSource}; credentials from {c.Raworc.CredentialSource ?? "nowhere"}",
