@@ -22,7 +22,7 @@ public sealed class RequestLimitsTests
                 """{"id":"m1","session_id":"s1","role":"user","content":"x","created_at":"2025-08-30T18:00:00+00:00"}"""));
         // 32,767 'é' are 65,534 bytes of UTF-8, within the limit of 65,535; each sent as a 6-byte \u00e9 escape.
         string content = string.Concat(Enumerable.Repeat("\\u00e9", 32_767));
-        string body = """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"send_message","arguments":{"session_id":"s1","content":"""" + content + ""}}}";
+        string body = """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"send_message","arguments":{"session_id":"s1","content":""" + $"\"{content}\"}}}}}}";
 
         var response = await host.PostAsync(body, Caller);
 
