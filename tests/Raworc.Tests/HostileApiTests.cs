@@ -199,6 +199,17 @@ public sealed class HostileApiTests
     }
 
     [Fact]
+    public void Only_one_read_of_a_wait_holds_the_gate_never_the_whole_wait()
+    {
+        var configuration = ServerConfiguration.Load(_ => null, McpTestHost.EmptyHome(), CommandLine.Parse([]));
+        var tools = Raworc.Mcp.Tools.ToolCatalog.Create(new Raworc.Mcp.Tools.ToolContext(
+            new RaworcClient(new RaworcClientOptions { ApiUrl = new Uri("http://127.0.0.1:9/") }), configuration,
+            new Raworc.Mcp.Tools.ToolResults(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), TimeProvider.System));
+        // The tools that poll for up to a minute get no scope around the whole call: each poll is one read.
+        Assert.Equal(["send_message", "wait_for_build", "wait_for_session"], tools.Where(t => t.Definition.Waits).Select(t => t.Name).Order());
+    }
+
+    [Fact]
     public async Task A_login_redirected_to_another_origin_sends_nothing_there_and_says_why()
     {
         using var elsewhere = StartApi();
