@@ -382,7 +382,7 @@ replica_logs=("$logs"/replica-*.log) # the binary's output; in containers, podma
 if [ -n "$image" ]; then replica_logs=(); for c in "${containers[@]}"; do replica_logs+=("$logs/$c.log"); done; fi
 if grep -l "threw an unhandled exception\|Unhandled exception" "${replica_logs[@]}" >"$work/unhandled" 2>/dev/null; then
   record logs FAIL "$t" "unhandled exceptions in $(paste -sd' ' "$work/unhandled")"
-elif grep -qE 'rsi_[0-9a-f]{16}' "$logs"/*.log "$work"/nginx*/logs/*.log 2>/dev/null; then
+elif grep -qE 'eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}' "$logs"/*.log "$work"/nginx*/logs/*.log 2>/dev/null; then
   record logs FAIL "$t" "a Raworc token appears in a log"
 elif [ -s "$work/signin-secrets" ] && grep -qF -f "$work/signin-secrets" "$logs"/*.log "$work"/nginx*/logs/*.log 2>/dev/null; then
   record logs FAIL "$t" "an access token, refresh token or authorization code of the sign-in stage appears in a log"

@@ -217,6 +217,7 @@ public sealed partial class RaworcClient : IDisposable
             if (response.Status == 401 && checksPassword) throw WrongCurrentPassword(operation); // the token is fresh
         }
 
+        if (authenticated && _caller.Value is { } caller) CallerTokenChecked?.Invoke(caller.Key, response.Status != 401);
         if (response.Status == 401 && authenticated && _caller.Value is not null)
             throw new RaworcApiException(401, RaworcApiException.FromResponse(operation, response, _options.Secrets).ErrorCode,
                 "the caller's bearer token was rejected (invalid or expired)", operation);
@@ -387,11 +388,22 @@ public sealed partial class RaworcClient : IDisposable
     /// </summary>
     public string? CallerKey => _caller.Value?.Key;
 
+    /// <summary>The digest by which a token is known to caches and limits: 32 hex digits of its SHA-256, never the token.</summary>
+    public static string TokenKey(string token) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)), 0, 16);
+
+    /// <summary>
+    /// Raised when the API answers a call made with a caller's token (<see cref="ActAs"/>): with the token's
+    /// <see cref="TokenKey"/> and whether the API accepted it (anything but 401). A shared server uses it to stop
+    /// forwarding tokens the API has just rejected.
+    /// </summary>
+    public event Action<string, bool>? CallerTokenChecked;
+
     private sealed class Caller(string token)
     {
         public string Token { get; } = token;
 
-        public string Key => field ??= Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(Token)), 0, 16);
+        public string Key => field ??= TokenKey(Token);
     }
 
     private sealed class CallerScope(AsyncLocal<Caller?> slot, Caller? previous) : IDisposable

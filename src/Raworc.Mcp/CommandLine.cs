@@ -25,6 +25,14 @@ internal sealed record CommandLine(CommandKind Kind)
 
     public string? RateLimit { get; init; }
 
+    public string? PublicUrl { get; init; }
+
+    public string? RedirectSchemes { get; init; }
+
+    public bool AcceptRaworcTokens { get; init; }
+
+    public string? AccessTokenSeconds { get; init; }
+
     public bool ReadOnly { get; init; }
 
     public bool AllowDestructive { get; init; }
@@ -67,6 +75,10 @@ internal sealed record CommandLine(CommandKind Kind)
                 "--shared-credentials" => result with { SharedCredentials = true },
                 "--drain-seconds" => result with { DrainSeconds = Value() },
                 "--rate-limit" => result with { RateLimit = Value() },
+                "--public-url" => result with { PublicUrl = Value() },
+                "--oauth-redirect-schemes" => result with { RedirectSchemes = Value() },
+                "--accept-raworc-tokens" => result with { AcceptRaworcTokens = true },
+                "--access-token-seconds" => result with { AccessTokenSeconds = Value() },
                 "--read-only" => result with { ReadOnly = true },
                 "--allow-destructive" => result with { AllowDestructive = true },
                 "--allow-secret-values" => result with { AllowSecretValues = true },
@@ -83,7 +95,8 @@ internal sealed record CommandLine(CommandKind Kind)
     }
 
     private static bool TakesValue(string flag) =>
-        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit";
+        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit"
+            or "--public-url" or "--oauth-redirect-schemes" or "--access-token-seconds";
 
     private static string? HttpOnlyFlag(CommandLine c) =>
         c.Port is not null ? "--port"
@@ -92,6 +105,10 @@ internal sealed record CommandLine(CommandKind Kind)
         : c.SharedCredentials ? "--shared-credentials"
         : c.DrainSeconds is not null ? "--drain-seconds"
         : c.RateLimit is not null ? "--rate-limit"
+        : c.PublicUrl is not null ? "--public-url"
+        : c.RedirectSchemes is not null ? "--oauth-redirect-schemes"
+        : c.AcceptRaworcTokens ? "--accept-raworc-tokens"
+        : c.AccessTokenSeconds is not null ? "--access-token-seconds"
         : null;
 
     private static CommandLine Command(CommandLine current, CommandKind kind) =>
@@ -141,6 +158,20 @@ internal sealed record CommandLine(CommandKind Kind)
                                         personal server on your own machine; never on a shared one)
               --drain-seconds <n>       on SIGTERM, how long in-flight calls may finish (default {{HttpSettings.DefaultDrainSeconds}})
               --rate-limit <n>          requests per second per caller, bursts of twice that (default {{HttpSettings.DefaultRateLimit}}; 0: off)
+
+            Sign-in (HTTP): users connect with a browser sign-in to their Raworc account instead of pasting a token
+              --public-url <url>        the https URL clients reach this server at (e.g. https://mcp.example.com);
+                                        turns sign-in on: this server becomes its own OAuth authorization server
+                                        and /mcp takes only the access tokens it issued. Every replica needs the
+                                        same RAWORC_MCP_OAUTH_KEYS (make a key: head -c 32 /dev/urandom | base64)
+              --oauth-redirect-schemes <list>
+                                        private-use redirect schemes clients may register (default {{HttpSettings.DefaultRedirectSchemes}};
+                                        none: only https and loopback http)
+              --accept-raworc-tokens    with sign-in on, still accept a raw Raworc token on /mcp (clients set up
+                                        with an Authorization header)
+              --access-token-seconds <n>
+                                        how long an access token lasts, {{HttpSettings.MinAccessTokenSeconds}} to {{HttpSettings.DefaultAccessTokenSeconds}} (default {{HttpSettings.DefaultAccessTokenSeconds}}); never past
+                                        the Raworc token inside it
 
             Environment:
             {{env}}

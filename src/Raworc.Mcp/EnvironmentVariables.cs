@@ -74,6 +74,30 @@ internal static class EnvironmentVariables
         {
             Default = HttpSettings.DefaultRateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), Flag = "--rate-limit", HttpMode = true,
         },
+        new(HttpSettings.PublicUrlVariable,
+            "The https URL clients reach this server at (https://mcp.example.com); set, users sign in with their Raworc account in the browser and /mcp takes only this server's access tokens.")
+        {
+            DefaultSource = "none (sign-in off: callers send their Raworc token)", Flag = "--public-url", HttpMode = true,
+        },
+        new(HttpSettings.OAuthKeysVariable,
+            "Keys that seal sign-ins, tokens and pending questions: base64 32-byte keys, comma-separated; the first seals, all open. The same on every replica.")
+        {
+            DefaultSource = "a key made at start (what it sealed ends with the process)", Secret = true, HttpMode = true,
+        },
+        new(HttpSettings.RedirectSchemesVariable, "Private-use redirect URI schemes clients may register for sign-in (comma-separated), or none.")
+        {
+            Default = HttpSettings.DefaultRedirectSchemes, Flag = "--oauth-redirect-schemes", HttpMode = true,
+        },
+        new(HttpSettings.AcceptRaworcTokensVariable, "true: with sign-in on, /mcp still accepts a raw Raworc token (clients set up with a header).")
+        {
+            Default = "false", Format = VariableFormat.Boolean, Flag = "--accept-raworc-tokens", HttpMode = true,
+        },
+        new(HttpSettings.AccessTokenSecondsVariable,
+            $"Seconds an access token lasts ({HttpSettings.MinAccessTokenSeconds} to {HttpSettings.DefaultAccessTokenSeconds}); never past the Raworc token inside it.")
+        {
+            Default = HttpSettings.DefaultAccessTokenSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Format = VariableFormat.Number, Flag = "--access-token-seconds", HttpMode = true,
+        },
         new("HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "Proxy settings, honoured as usual.") { Conventional = true },
     ];
 }

@@ -136,6 +136,6 @@ internal sealed class RaworcServer : IDisposable
         "(it reports progress and returns the finished build), create_session then wait_for_session until idle, and " +
         "send_message with wait_for_reply to get the agent's answer (role agent). A closed session takes no messages until " +
         "restore_session. A wait that runs out of time answers still_waiting true with the current status and is simply " +
-        "called again. Messages are oldest first; get_messages with latest gives the newest. " +
+        "called again. Messages are oldest first to the second (within one second in any order); get_messages with latest gives the newest. " +
         $"Resources: {resourceTemplates}. whoami checks the credentials; health_check the connection.";
 }

@@ -94,8 +94,8 @@ internal static class Endpoints
             throw ApiException.Unauthorized();
         var now = w.Now;
         acct.LastLoginAt = now;
-        var token = World.NewToken();
         var expires = now + w.Options.TokenLifetime;
+        var token = w.NewToken(user, now, expires);
         w.Tokens[token] = new TokenRec { User = user, ExpiresAt = expires };
         return Reply.Json(new LoginDto { Token = token, TokenType = "Bearer", ExpiresAt = Ts.Precise(expires) }, J.LoginDto);
     }

@@ -134,7 +134,7 @@ public sealed class HostileApiTests
 
         string text = Assert.IsType<TextResourceContents>(Assert.Single(result.Contents)).Text;
         Assert.True(Encoding.UTF8.GetByteCount(text) <= ResultBudget.MaxBytes);
-        Assert.Contains("the first 200 messages, oldest first (more follow: get_messages with offset 200 reads on)", text);
+        Assert.Contains("the first 200 messages, oldest first to the second (within one second in any order) (more follow: get_messages with offset 200 reads on)", text);
         Assert.Contains("get_messages (session_id, limit, offset) pages through the messages", text);
         Assert.Equal(2, host.Requests.Count); // the session and one page: 1 MB is already over the budget
     }

@@ -23,8 +23,8 @@ public sealed class WaitToolTests
     internal const string SentId = "a1b2c3d4-0000-4c55-9a0e-2b7d4f1e0c11";
     internal const string ReplyId = "a1b2c3d4-0001-4c55-9a0e-2b7d4f1e0c11";
 
-    internal static Task<McpTestHost> StartPollingAsync(SteppingClock? clock = null) =>
-        McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" }, clock: clock ?? new SteppingClock());
+    internal static Task<McpTestHost> StartPollingAsync(SteppingClock? clock = null, ApiCallCounter? calls = null) =>
+        McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" }, clock: clock ?? new SteppingClock(), apiHandler: calls);
 
     internal static string BuildJson(string status) =>
         $$"""{"space":"default","status":"{{status}}","image_tag":null,"build_id":"{{BuildId}}","started_at":"2025-08-30T18:20:01+00:00","completed_at":null,"agents_deployed":[],"error":null}""";
@@ -133,7 +133,8 @@ public sealed class WaitToolTests
     public async Task Cancelling_the_call_stops_the_wait_at_once(string tool, string arguments)
     {
         var clock = new SteppingClock();
-        await using var host = await StartPollingAsync(clock);
+        var calls = new ApiCallCounter();
+        await using var host = await StartPollingAsync(clock, calls);
         Sequence(host, $"/api/v0/spaces/default/build/{BuildId}", BuildJson("building"));
         Sequence(host, $"/api/v0/sessions/{Sid}", SessionJson("init"));
         Conversation(host, reply: false);
@@ -144,13 +145,17 @@ public sealed class WaitToolTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        // notifications/cancelled reached the server: the wait ended, and with it its deadline timer.
+        // notifications/cancelled reached the server: the wait ended, and with it its deadline timer, which lives as
+        // long as the wait does.
         await WaitUntilAsync(() => clock.PendingTimers == 0);
         Assert.Equal(0, clock.PendingTimers);
-        int settled = host.Requests.Count;
+        // Counted as the server sends them: a poll cancelled on its way may still reach the API after this, but no
+        // new one may start, however far the clock moves.
+        int started = calls.Started;
         clock.Advance(TimeSpan.FromMinutes(1));
-        await Task.Yield();
-        Assert.Equal(settled, host.Requests.Count);
+        await Task.Delay(50);
+        Assert.Equal(started, calls.Started);
+        Assert.Equal(0, clock.PendingTimers);
 
         // The server is still fine.
         Assert.False((await host.CallAsync("wait_for_build", $$"""{"build_id":"{{BuildId}}","timeout_seconds":1}""")).IsError ?? false);

@@ -40,6 +40,8 @@ internal static class HttpServer
         builder.Services.AddSingleton(sp => new Drain(settings, sp.GetRequiredService<IHostApplicationLifetime>(),
             loggerFactory.CreateLogger(Logging.ServerCategory)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
+        builder.Services.AddSingleton(settings.Keys);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -53,9 +55,11 @@ internal static class HttpServer
             else kestrel.Listen(IPAddress.Parse(settings.ListenHost), settings.Port);
         });
 
+        var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
+        builder.Services.AddSingleton(credentials);
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = RateLimit(settings.RateLimit);
+            o.GlobalLimiter = RateLimit(settings.RateLimit, credentials.CallerKey);
             o.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
@@ -96,7 +100,7 @@ internal static class HttpServer
         {
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
-            mcp.Use(CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials));
+            mcp.Use(credentials.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
         app.MapMcp(HttpSettings.McpPath);
@@ -120,6 +124,9 @@ internal static class HttpServer
             log.LogCritical("Cannot listen on {Host}:{Port}: {Message}", settings.ListenHost, settings.Port, e.Message);
             return 1;
         }
+        if (settings.Keys.Generated)
+            log.LogWarning("{Variable} is not set: this process made its own key, so what it seals ({What}) ends with it and no other replica can open it; give every replica the same keys (head -c 32 /dev/urandom | base64)",
+                HttpSettings.OAuthKeysVariable, settings.SignIn ? "sign-ins, access and refresh tokens, pending questions" : "pending questions");
         log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
             settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
@@ -128,16 +135,12 @@ internal static class HttpServer
         return 0;
     }
 
-    /// <summary>Per caller (the bearer token's digest, else the client address), a token bucket; 0 turns it off.</summary>
-    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond) =>
+    /// <summary>Per caller (<see cref="CallerCredentials.CallerKey"/>), a token bucket; 0 turns it off.</summary>
+    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond, Func<HttpContext, string> callerKey) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             if (perSecond == 0) return RateLimitPartition.GetNoLimiter("");
-            string? authorization = context.Request.Headers.Authorization;
-            string key = authorization is { Length: > 0 }
-                ? "t:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(authorization)), 0, 16)
-                : "a:" + context.Connection.RemoteIpAddress;
-            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            return RateLimitPartition.GetTokenBucketLimiter(callerKey(context), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = perSecond * 2,
                 TokensPerPeriod = perSecond,

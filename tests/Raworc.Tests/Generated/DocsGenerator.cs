@@ -80,7 +80,7 @@ internal static class DocsGenerator
         }));
 
     private static string HttpSettingsTable(IEnumerable<EnvironmentVariable> variables) => Table(["HTTP flag (variable)", "Meaning", "Default"],
-        variables.Select(v => new[] { $"`{v.Flag}` (`{v.Name}`)", v.Meaning, DefaultCell(v) }));
+        variables.Select(v => new[] { v.Flag is null ? $"(`{v.Name}` only)" : $"`{v.Flag}` (`{v.Name}`)", v.Meaning, DefaultCell(v) }));
 
     private static string DefaultCell(EnvironmentVariable v) =>
         v.DefaultSource ?? (v.Default is null ? "none" : $"`{v.Default}`");

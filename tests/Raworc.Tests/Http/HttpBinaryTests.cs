@@ -78,6 +78,9 @@ public sealed class HttpBinaryTests
     [InlineData(new[] { "http", "--rate-limit", "-1" }, "--rate-limit must be a number")]
     [InlineData(new[] { "--port", "8080" }, "--port applies only to the HTTP mode")]
     [InlineData(new[] { "--shared-credentials" }, "--shared-credentials applies only to the HTTP mode")]
+    [InlineData(new[] { "http", "--public-url", "http://mcp.example.com" }, "--public-url must use https")]
+    [InlineData(new[] { "http", "--access-token-seconds", "60" }, "--access-token-seconds applies only with sign-in")]
+    [InlineData(new[] { "--public-url", "https://mcp.example.com" }, "--public-url applies only to the HTTP mode")]
     public async Task Bad_http_flags_exit_2_naming_the_flag(string[] arguments, string expected)
     {
         var (exit, _, stderr) = await BinaryProcess.RunAsync(arguments);
@@ -91,6 +94,16 @@ public sealed class HttpBinaryTests
         var (exit, _, stderr) = await BinaryProcess.RunAsync(["http"], null, ("RAWORC_MCP_PORT", "eighty"));
         Assert.Equal(2, exit);
         Assert.Contains("RAWORC_MCP_PORT must be a port number", stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_sealing_key_exits_2_naming_the_key_and_never_quoting_it()
+    {
+        string good = Convert.ToBase64String(new byte[32]);
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(["http"], null, ("RAWORC_MCP_OAUTH_KEYS", $"{good},c2hvcnQ="));
+        Assert.Equal(2, exit);
+        Assert.Contains("RAWORC_MCP_OAUTH_KEYS: key 2 of 2 is 5 bytes", stderr);
+        Assert.DoesNotContain("c2hvcnQ", stderr);
     }
 
     [Fact]
