@@ -186,6 +186,12 @@ public sealed partial class RaworcClient : IDisposable
                 async token => read(await ExecuteAuthenticatedAsync(method, path, body, authenticated, checksPassword, operation, token).ConfigureAwait(false)),
                 ct).ConfigureAwait(false);
         }
+        catch (TimeoutRejectedException e) when (LargeResponseGate.CurrentWasCutWhileWaiting)
+        {
+            throw new RaworcApiException(null, RaworcApiException.Codes.Busy,
+                $"this server was busy reading other large answers and could not read this one within {_options.Timeout.TotalSeconds:0.#} s (RAWORC_TIMEOUT); the Raworc API answered, nothing was changed by the wait, and the call can simply be made again",
+                operation, e);
+        }
         catch (TimeoutRejectedException e)
         {
             throw new RaworcApiException(null, RaworcApiException.Codes.Timeout,
@@ -300,6 +306,8 @@ public sealed partial class RaworcClient : IDisposable
 
         long? declared = response.Content.Headers.ContentLength;
         if (declared > max) throw TooLarge($"{declared:N0} bytes");
+        string caller = CallerKey ?? "";
+        if (declared > 0) await LargeResponseGate.ClaimAsync(_options.Budget, declared.Value, caller, ct).ConfigureAwait(false);
         if (declared > LargeResponseGate.LargeResponseBytes) await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
 
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -320,6 +328,7 @@ public sealed partial class RaworcClient : IDisposable
             while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
             {
                 if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
+                await LargeResponseGate.ClaimAsync(_options.Budget, read, caller, ct).ConfigureAwait(false);
                 if (buffer.Length <= LargeResponseGate.LargeResponseBytes && buffer.Length + read > LargeResponseGate.LargeResponseBytes)
                     await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
                 buffer.Write(chunk, 0, read);

@@ -116,15 +116,19 @@ internal sealed class RaworcServer : IDisposable
                 return _results.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
             throw new McpProtocolException($"Unknown tool: {DisplayText.Quote(name)}", McpErrorCode.InvalidParams);
         }
-        // A large API response is formatted, cut and collected inside the gate's scope, not only read.
-        using var largeResponses = LargeResponseGate.BeginScope();
+        var call = new ToolCall(request, ct);
+        // A read that has to wait for memory says so, rather than look like a slow API.
+        using var waiting = LargeResponseGate.OnWaiting(why => _ = call.Progress.ReportAsync(why));
+        // A large API response is formatted, cut and collected inside the gate's scope, not only read; a wait's polls
+        // are scopes of their own (each read and parsed), so that the gate is never held while it sleeps.
+        using var largeResponses = entry.Definition.Waits ? null : LargeResponseGate.BeginScope();
         try
         {
-            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets, _results).ConfigureAwait(false);
+            return await ToolCatalog.InvokeAsync(entry, call, Client.Secrets, _results).ConfigureAwait(false);
         }
         finally
         {
-            MemoryBudget.AfterCall(largeResponses.TookGate);
+            MemoryBudget.AfterCall(largeResponses?.TookGate == true);
         }
     }
 

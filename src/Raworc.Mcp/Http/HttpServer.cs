@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Server;
+using Raworc.Client;
 
 namespace Raworc.Mcp.Http;
 
@@ -43,10 +44,13 @@ internal static class HttpServer
         // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
         builder.Services.AddSingleton(settings.Keys);
 
+        var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
+        var bodies = new RequestBodyGuard(JsonLimits.Of(raworc),
+            new ByteBudget(RequestBodyGuard.DefaultBudgetBytes), credentials.CallerKey);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = HttpSettings.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = bodies.Limits.MaxBytes;
             kestrel.Limits.MaxConcurrentConnections = 1000;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -55,7 +59,6 @@ internal static class HttpServer
             else kestrel.Listen(IPAddress.Parse(settings.ListenHost), settings.Port);
         });
 
-        var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
         builder.Services.AddSingleton(credentials);
         builder.Services.AddRateLimiter(o =>
         {
@@ -91,7 +94,6 @@ internal static class HttpServer
 
         app.Use(accessLog.InvokeAsync);
         app.Use(origins.InvokeAsync);
-        app.Use(RejectOversizedBodies);
         app.MapGet("/healthz", context => Plain(context, StatusCodes.Status200OK, "ok"));
         app.MapGet("/readyz", context => drain.Draining
             ? Plain(context, StatusCodes.Status503ServiceUnavailable, "draining")
@@ -101,6 +103,7 @@ internal static class HttpServer
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
             mcp.Use(credentials.InvokeAsync);
+            mcp.Use(bodies.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
         app.MapMcp(HttpSettings.McpPath);
@@ -149,13 +152,6 @@ internal static class HttpServer
                 AutoReplenishment = true,
             });
         });
-
-    /// <summary>413 before reading anything when the declared length is over the limit (Kestrel cuts chunked bodies itself).</summary>
-    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next) =>
-        context.Request.ContentLength > HttpSettings.MaxRequestBodyBytes
-            ? HttpResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large",
-                $"the request body is {context.Request.ContentLength} bytes; the limit is {HttpSettings.MaxRequestBodyBytes} bytes")
-            : next(context);
 
     private static Task Plain(HttpContext context, int status, string text)
     {

@@ -29,9 +29,6 @@ internal sealed record HttpSettings
     /// <summary>The MCP endpoint's path.</summary>
     public const string McpPath = "/mcp";
 
-    /// <summary>Largest request body accepted; MCP requests are small, and the largest tool argument is 100 KB.</summary>
-    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
-
     public int Port { get; init; } = DefaultPort;
 
     public string ListenHost { get; init; } = DefaultListenHost;

@@ -22,6 +22,7 @@ internal static class ErrorHints
         return (e.StatusCode, e.ErrorCode) switch
         {
             (null, RaworcApiException.Codes.Timeout) => "retry; if it keeps happening the API is slow or unreachable (raise RAWORC_TIMEOUT, or check the network).",
+            (null, RaworcApiException.Codes.Busy) => "retry in a few seconds: this MCP server was busy with other large answers; nothing is wrong with the API or the request.",
             (null, RaworcApiException.Codes.Network) => "check RAWORC_API_URL and the network or proxy (HTTPS_PROXY, NO_PROXY); health_check tests the connection.",
             (_, RaworcApiException.Codes.TooLarge) => "ask for less (a smaller limit, an offset, latest) where the tool allows it; otherwise the API's answer is too big to pass on.",
             (_, RaworcApiException.Codes.Redirect) => "the user must set RAWORC_API_URL to the API's real address; retrying will not help.",

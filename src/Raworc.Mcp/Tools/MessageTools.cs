@@ -86,7 +86,7 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
             var tail = await ReadTailAsync(id, c.Cancellation).ConfigureAwait(false);
             var sent = await Api.SendMessageAsync(id, content, metadata, c.Cancellation).ConfigureAwait(false);
             // From here on the message is sent: nothing below may look like a failure of the send, or it would be repeated.
-            var progress = new ProgressReporter(c);
+            var progress = c.Progress;
             await progress.ReportAsync($"Message sent to session {id}; waiting for the agent's reply").ConfigureAwait(false);
             var scan = new ReplyScan(sent, tail);
             try

@@ -181,7 +181,7 @@ public sealed class HttpModeTests
     }
 
     [Fact]
-    public async Task A_chunked_body_over_4_MiB_is_cut_with_413()
+    public async Task A_chunked_body_over_the_limit_is_cut_with_413()
     {
         await using var host = await HttpTestHost.StartAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, host.McpUrl)
