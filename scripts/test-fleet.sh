@@ -200,20 +200,20 @@ names=()         # podman mode: the container of each replica
 # The load steps push one caller far past the default rate limit (20/s); a high limit keeps the limiter in the path.
 replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000)
 start_replica() { # INDEX PORT [VAR=VALUE...]: replica_env, then the extra settings (the later of two wins)
-  local name="raworc-mcp-$tag-$1" port="$2" e podman_env=()
+  local index="$1" port="$2" name="raworc-mcp-$tag-$1" e podman_env=()
   shift 2
   for e in "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port"; do podman_env+=(-e "$e"); done
   if [ -n "$image" ]; then
     # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
     # overrides the image's 0.0.0.0 so that nothing listens beyond this machine.
     "${podman_cmd[@]}" run -d --name "$name" --network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-      --no-healthcheck "${podman_env[@]}" "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$1.log" || return 1
+      --no-healthcheck "${podman_env[@]}" "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$index.log" || return 1
     containers+=("$name")
-    names[$1]="$name"
+    names[$index]="$name"
   else
-    env HOME="$work" "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
+    env HOME="$work" "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$index.log" 2>&1 </dev/null &
     groups+=("$!")
-    replica_pids[$1]="$!"
+    replica_pids[$index]="$!"
   fi
 }
 ok=1

@@ -293,14 +293,16 @@ async function job() {
     // 2. The access token expires (the Raworc token inside does not yet): the next call gets 401, the SDK refreshes.
     const issuedBy = tokenLog.at(-1).replica;
     const tokensBefore = provider.savedTokens.length;
+    const requestsBefore = tokenLog.length;
     await sleep(Math.max(0, provider.savedTokens.at(-1).at + accessSeconds * 1000 + 1500 - Date.now()));
     check(Date.now() < signIns[0] + opts.raworcTokenSeconds * 1000, 'the job outlasted the Raworc token: raise --token-lifetime-seconds');
     const me = await withSignIn(() => call(client, 'whoami'));
     check(me.user === opts.account, `whoami after the refresh answered ${JSON.stringify(me.user)}`);
-    const refresh = tokenLog.find((t, i) => i >= tokenLog.length - 2 && t.grant === 'refresh_token');
     check(signIns.length === 1, 'the expired access token sent the client through sign-in instead of a refresh');
-    check(refresh && refresh.status === 200 && provider.savedTokens.length === tokensBefore + 1,
-      `the expired access token was not refreshed: token requests ${JSON.stringify(tokenLog)}`);
+    const refresh = tokenLog[requestsBefore];
+    check(tokenLog.length === requestsBefore + 1 && refresh.grant === 'refresh_token' && refresh.status === 200
+      && provider.savedTokens.length === tokensBefore + 1,
+    `the expired access token was not refreshed once: token requests since ${JSON.stringify(tokenLog.slice(requestsBefore))}`);
     check(refresh.replica !== issuedBy, `the refresh went to ${refresh.replica}, the replica that issued the token`);
     check(provider.savedTokens.at(-1).tokens.refresh_token !== first.refresh_token, 'the refresh token was not rotated');
     say(`access token (${accessSeconds} s) expired; the SDK refreshed it at ${refresh.replica} (issued by ${issuedBy}); whoami answered ${me.user}`);
@@ -430,8 +432,9 @@ async function consent() {
   const provider = new MemoryOAuthProvider(loop.redirectUrl, 'raworc-mcp fleet consent test');
   let answer = 'accept';
   const asked = [];
+  let transport;
   const connect = async () => {
-    const transport = new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+    transport = new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
     const client = new v2.Client({ name: 'raworc-mcp-fleet-consent', version: '1.0.0' },
       { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
     client.setRequestHandler('elicitation/create', async (request) => { asked.push(request.params.message); return { action: answer }; });
@@ -450,8 +453,8 @@ async function consent() {
       check(answered.status === 302 || answered.status === 303, `Allow answered ${answered.status}`);
       const back = await loop.next();
       codeFrom(back, pending, issuer);
-      // v2's finishAuth takes the whole redirect so that it can check iss (RFC 9207) itself.
-      await new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }).finishAuth(back.searchParams);
+      // v2's finishAuth takes the whole redirect so that it can check iss (RFC 9207) against the issuer it recorded.
+      await transport.finishAuth(back.searchParams);
       client = await connect();
     }
     const space = `consent-${Date.now().toString(36)}`;
