@@ -342,9 +342,12 @@ else
   done
   [ "$signin_ok" = 1 ] && start_nginx "$work/nginx-signin" "$signin_lb" "${signin_ports[@]}" \
     && wait_status "$public_url/healthz" 200 20 || signin_ok=0
-  if [ "$signin_ok" = 1 ]; then
+  if [ "$signin_ok" = 1 ] && [ "$(http_status "$public_url/.well-known/oauth-authorization-server")" = 404 ]; then
+    summary+=("$(printf '%-9s %-4s %8s  %s' signin skip "" "this binary takes --public-url but serves no authorization server (404 at /.well-known/oauth-authorization-server)")")
+    signin_ok=0
+  elif [ "$signin_ok" = 1 ]; then
     record signin ok "$t" "replicas ${signin_ports[*]} (--public-url $public_url, one RAWORC_MCP_OAUTH_KEYS, access tokens ${access_seconds} s) behind nginx; stand-in tokens last ${raworc_seconds} s"
-  else
+  elif [ "$signin_ok" = 0 ]; then
     for i in 4 5 6; do [ ! -f "$logs/replica-$i.log" ] || show_log "$logs/replica-$i.log" 10; done
     record signin FAIL "$t" "the sign-in replicas or their nginx did not become ready (logs in $logs)"
   fi
