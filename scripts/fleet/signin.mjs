@@ -253,7 +253,9 @@ async function job() {
     const at = Date.now();
     const answered = await answerSignInPage(browser, pending.href, { username: opts.account, password });
     check(answered.status === 302 || answered.status === 303, `Allow answered ${answered.status}: ${answered.text.replace(/\s+/g, ' ').slice(0, 200)}`);
-    signIns.push(at);
+    // The Raworc login happens between opening the page and the form's answer: its token expires between
+    // opened + lifetime and answered + lifetime.
+    signIns.push({ opened: at, answered: Date.now() });
     const code = codeFrom(await loop.next(), pending, issuer);
     codes.push(code);
     return code;
@@ -295,7 +297,7 @@ async function job() {
     const tokensBefore = provider.savedTokens.length;
     const requestsBefore = tokenLog.length;
     await sleep(Math.max(0, provider.savedTokens.at(-1).at + accessSeconds * 1000 + 1500 - Date.now()));
-    check(Date.now() < signIns[0] + opts.raworcTokenSeconds * 1000, 'the job outlasted the Raworc token: raise --token-lifetime-seconds');
+    check(Date.now() < signIns[0].opened + opts.raworcTokenSeconds * 1000, 'the job outlasted the Raworc token: raise --token-lifetime-seconds');
     const me = await withSignIn(() => call(client, 'whoami'));
     check(me.user === opts.account, `whoami after the refresh answered ${JSON.stringify(me.user)}`);
     check(signIns.length === 1, 'the expired access token sent the client through sign-in instead of a refresh');
@@ -309,7 +311,7 @@ async function job() {
 
     // 3. The Raworc token inside expires: refreshing fails with invalid_grant and the SDK sends the user to the page.
     const latest = provider.savedTokens.at(-1);
-    const raworcGone = signIns[0] + opts.raworcTokenSeconds * 1000 + 1500;
+    const raworcGone = signIns[0].answered + opts.raworcTokenSeconds * 1000 + 1500;
     await sleep(Math.max(0, Math.max(raworcGone, latest.at + latest.tokens.expires_in * 1000 + 1500) - Date.now()));
     const before = tokenLog.length;
     const again = await withSignIn(() => call(client, 'whoami'));
@@ -317,7 +319,8 @@ async function job() {
     const attempts = tokenLog.slice(before);
     const refused = attempts.find((t) => t.grant === 'refresh_token');
     const fresh = attempts.find((t) => t.grant === 'authorization_code' && t.status === 200);
-    check(signIns.length === 2, `after the Raworc token expired the client signed in ${signIns.length - 1} more times, expected once`);
+    check(signIns.length === 2, `after the Raworc token expired the client signed in ${signIns.length - 1} more times, expected once; ` +
+      `token requests since: ${JSON.stringify(attempts)}`);
     check(refused && refused.status === 400 && refused.error === 'invalid_grant',
       `the refresh after the Raworc token expired was ${JSON.stringify(refused ?? 'not attempted')}, expected 400 invalid_grant`);
     check(fresh, `no new token after signing in again: ${JSON.stringify(attempts)}`);
