@@ -400,22 +400,23 @@ async function conformance() {
     const answered = await answerSignInPage(browser, url.href, { username: opts.account, password });
     check(answered.status === 302 || answered.status === 303, `Allow answered ${answered.status}`);
     const code = await exited;
-    const results = {};
-    for (const dir of readdirSync(opts.output, { recursive: true })) {
-      if (!dir.endsWith('checks.json')) continue;
-      for (const c of JSON.parse(readFileSync(path.join(opts.output, dir), 'utf8'))) (results[c.id] ??= []).push(c.status);
-    }
+    // One folder per scenario (authorization-server-<scenario>-<time>/checks.json); a scenario fails on a FAILURE check.
     const scenarios = ['authorization-server-metadata-endpoint', 'authorization-code-grant'];
-    const failed = Object.entries(results).filter(([, s]) => s.includes('FAILURE')).map(([id]) => id);
-    const warned = Object.entries(results).filter(([, s]) => s.includes('WARNING')).map(([id]) => id);
-    const unexpected = failed.filter((id) => !expected.includes(id));
-    const stale = expected.filter((id) => !failed.includes(id));
+    const results = {};
+    for (const dir of readdirSync(opts.output)) {
+      const scenario = scenarios.find((s) => dir.startsWith(`authorization-server-${s}-`));
+      if (scenario) results[scenario] = JSON.parse(readFileSync(path.join(opts.output, dir, 'checks.json'), 'utf8'));
+    }
+    const failed = Object.keys(results).filter((s) => results[s].some((c) => c.status === 'FAILURE'));
+    const warned = Object.values(results).flat().filter((c) => c.status === 'WARNING').map((c) => `${c.id} (${c.errorMessage ?? c.description})`);
+    const unexpected = failed.filter((s) => !expected.includes(s));
+    const stale = expected.filter((s) => !failed.includes(s));
     check(scenarios.every((s) => results[s]), `the suite ran ${Object.keys(results).join(', ') || 'nothing'}; expected ${scenarios.join(', ')}`);
-    check(unexpected.length === 0, `failed checks not in the baseline: ${unexpected.join(', ')}`);
+    check(unexpected.length === 0, `failed scenarios not in the baseline: ${unexpected.join(', ')}`);
     check(stale.length === 0, `baseline entries that now pass (remove them): ${stale.join(', ')}`);
     check(code === 0 || failed.length > 0, `the suite exited ${code} with no failed check`);
     say(`OK: conformance ${version} authorization-server scenarios ${scenarios.join(', ')}: ` +
-      `${Object.values(results).flat().filter((s) => s === 'SUCCESS').length} checks passed` +
+      `${Object.values(results).flat().filter((c) => c.status === 'SUCCESS').length} checks passed` +
       `${warned.length ? `, warnings: ${warned.join(', ')}` : ''}${failed.length ? `, expected failures: ${failed.join(', ')}` : ''} (${Date.now() - started} ms)`);
   } catch (e) {
     child.kill();
@@ -429,7 +430,7 @@ async function conformance() {
 
 async function consent() {
   const v2 = await import(sdkRequire.resolve('@modelcontextprotocol/client'));
-  const version = JSON.parse(readFileSync(sdkRequire.resolve('@modelcontextprotocol/client/package.json'), 'utf8')).version;
+  const version = JSON.parse(readFileSync(path.join(opts.sdkDir, 'node_modules', '@modelcontextprotocol', 'client', 'package.json'), 'utf8')).version;
   const browser = await launchBrowser(opts.sdkDir);
   const loop = await startLoopback();
   const provider = new MemoryOAuthProvider(loop.redirectUrl, 'raworc-mcp fleet consent test');
