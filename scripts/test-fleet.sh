@@ -200,20 +200,20 @@ names=()         # podman mode: the container of each replica
 # The load steps push one caller far past the default rate limit (20/s); a high limit keeps the limiter in the path.
 replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000)
 start_replica() { # INDEX PORT [VAR=VALUE...]: replica_env, then the extra settings (the later of two wins)
-  local name="raworc-mcp-$tag-$1" port="$2" e podman_env=()
+  local index="$1" port="$2" name="raworc-mcp-$tag-$1" e podman_env=()
   shift 2
   for e in "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port"; do podman_env+=(-e "$e"); done
   if [ -n "$image" ]; then
     # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
     # overrides the image's 0.0.0.0 so that nothing listens beyond this machine.
     "${podman_cmd[@]}" run -d --name "$name" --network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-      --no-healthcheck "${podman_env[@]}" "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$1.log" || return 1
+      --no-healthcheck "${podman_env[@]}" "$image" --listen-host 127.0.0.1 >/dev/null 2>>"$logs/replica-$index.log" || return 1
     containers+=("$name")
-    names[$1]="$name"
+    names[$index]="$name"
   else
-    env HOME="$work" "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
+    env HOME="$work" "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$index.log" 2>&1 </dev/null &
     groups+=("$!")
-    replica_pids[$1]="$!"
+    replica_pids[$index]="$!"
   fi
 }
 ok=1
@@ -342,9 +342,12 @@ else
   done
   [ "$signin_ok" = 1 ] && start_nginx "$work/nginx-signin" "$signin_lb" "${signin_ports[@]}" \
     && wait_status "$public_url/healthz" 200 20 || signin_ok=0
-  if [ "$signin_ok" = 1 ]; then
+  if [ "$signin_ok" = 1 ] && [ "$(http_status "$public_url/.well-known/oauth-authorization-server")" = 404 ]; then
+    summary+=("$(printf '%-9s %-4s %8s  %s' signin skip "" "this binary takes --public-url but serves no authorization server (404 at /.well-known/oauth-authorization-server)")")
+    signin_ok=0
+  elif [ "$signin_ok" = 1 ]; then
     record signin ok "$t" "replicas ${signin_ports[*]} (--public-url $public_url, one RAWORC_MCP_OAUTH_KEYS, access tokens ${access_seconds} s) behind nginx; stand-in tokens last ${raworc_seconds} s"
-  else
+  elif [ "$signin_ok" = 0 ]; then
     for i in 4 5 6; do [ ! -f "$logs/replica-$i.log" ] || show_log "$logs/replica-$i.log" 10; done
     record signin FAIL "$t" "the sign-in replicas or their nginx did not become ready (logs in $logs)"
   fi

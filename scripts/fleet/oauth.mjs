@@ -44,6 +44,7 @@ export class MemoryOAuthProvider {
     this._client = undefined;
     this._tokens = undefined;
     this._verifier = undefined;
+    this._discovery = undefined;      // what discovery found, so that a callback is checked against that issuer
     this.pendingAuthorization = null; // the URL the client wants the user to open, with the state it sent
     this.savedTokens = [];            // every token response saved, in order (what a test may inspect)
   }
@@ -60,12 +61,15 @@ export class MemoryOAuthProvider {
   tokens() { return this._tokens; }
   saveTokens(tokens) { this._tokens = tokens; this.savedTokens.push({ at: Date.now(), tokens }); }
   redirectToAuthorization(url) { this.pendingAuthorization = new URL(url); }
+  saveDiscoveryState(state) { this._discovery = state; }
+  discoveryState() { return this._discovery; }
   saveCodeVerifier(v) { this._verifier = v; }
   codeVerifier() { return this._verifier; }
   invalidateCredentials(scope) {
     if (scope === 'all' || scope === 'client') this._client = undefined;
     if (scope === 'all' || scope === 'tokens') this._tokens = undefined;
     if (scope === 'all' || scope === 'verifier') this._verifier = undefined;
+    if (scope === 'all' || scope === 'discovery') this._discovery = undefined;
   }
 }
 

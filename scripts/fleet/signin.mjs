@@ -253,7 +253,9 @@ async function job() {
     const at = Date.now();
     const answered = await answerSignInPage(browser, pending.href, { username: opts.account, password });
     check(answered.status === 302 || answered.status === 303, `Allow answered ${answered.status}: ${answered.text.replace(/\s+/g, ' ').slice(0, 200)}`);
-    signIns.push(at);
+    // The Raworc login happens between opening the page and the form's answer: its token expires between
+    // opened + lifetime and answered + lifetime.
+    signIns.push({ opened: at, answered: Date.now() });
     const code = codeFrom(await loop.next(), pending, issuer);
     codes.push(code);
     return code;
@@ -293,21 +295,23 @@ async function job() {
     // 2. The access token expires (the Raworc token inside does not yet): the next call gets 401, the SDK refreshes.
     const issuedBy = tokenLog.at(-1).replica;
     const tokensBefore = provider.savedTokens.length;
+    const requestsBefore = tokenLog.length;
     await sleep(Math.max(0, provider.savedTokens.at(-1).at + accessSeconds * 1000 + 1500 - Date.now()));
-    check(Date.now() < signIns[0] + opts.raworcTokenSeconds * 1000, 'the job outlasted the Raworc token: raise --token-lifetime-seconds');
+    check(Date.now() < signIns[0].opened + opts.raworcTokenSeconds * 1000, 'the job outlasted the Raworc token: raise --token-lifetime-seconds');
     const me = await withSignIn(() => call(client, 'whoami'));
     check(me.user === opts.account, `whoami after the refresh answered ${JSON.stringify(me.user)}`);
-    const refresh = tokenLog.find((t, i) => i >= tokenLog.length - 2 && t.grant === 'refresh_token');
     check(signIns.length === 1, 'the expired access token sent the client through sign-in instead of a refresh');
-    check(refresh && refresh.status === 200 && provider.savedTokens.length === tokensBefore + 1,
-      `the expired access token was not refreshed: token requests ${JSON.stringify(tokenLog)}`);
+    const refresh = tokenLog[requestsBefore];
+    check(tokenLog.length === requestsBefore + 1 && refresh.grant === 'refresh_token' && refresh.status === 200
+      && provider.savedTokens.length === tokensBefore + 1,
+    `the expired access token was not refreshed once: token requests since ${JSON.stringify(tokenLog.slice(requestsBefore))}`);
     check(refresh.replica !== issuedBy, `the refresh went to ${refresh.replica}, the replica that issued the token`);
     check(provider.savedTokens.at(-1).tokens.refresh_token !== first.refresh_token, 'the refresh token was not rotated');
     say(`access token (${accessSeconds} s) expired; the SDK refreshed it at ${refresh.replica} (issued by ${issuedBy}); whoami answered ${me.user}`);
 
     // 3. The Raworc token inside expires: refreshing fails with invalid_grant and the SDK sends the user to the page.
     const latest = provider.savedTokens.at(-1);
-    const raworcGone = signIns[0] + opts.raworcTokenSeconds * 1000 + 1500;
+    const raworcGone = signIns[0].answered + opts.raworcTokenSeconds * 1000 + 1500;
     await sleep(Math.max(0, Math.max(raworcGone, latest.at + latest.tokens.expires_in * 1000 + 1500) - Date.now()));
     const before = tokenLog.length;
     const again = await withSignIn(() => call(client, 'whoami'));
@@ -315,7 +319,8 @@ async function job() {
     const attempts = tokenLog.slice(before);
     const refused = attempts.find((t) => t.grant === 'refresh_token');
     const fresh = attempts.find((t) => t.grant === 'authorization_code' && t.status === 200);
-    check(signIns.length === 2, `after the Raworc token expired the client signed in ${signIns.length - 1} more times, expected once`);
+    check(signIns.length === 2, `after the Raworc token expired the client signed in ${signIns.length - 1} more times, expected once; ` +
+      `token requests since: ${JSON.stringify(attempts)}`);
     check(refused && refused.status === 400 && refused.error === 'invalid_grant',
       `the refresh after the Raworc token expired was ${JSON.stringify(refused ?? 'not attempted')}, expected 400 invalid_grant`);
     check(fresh, `no new token after signing in again: ${JSON.stringify(attempts)}`);
@@ -395,22 +400,23 @@ async function conformance() {
     const answered = await answerSignInPage(browser, url.href, { username: opts.account, password });
     check(answered.status === 302 || answered.status === 303, `Allow answered ${answered.status}`);
     const code = await exited;
-    const results = {};
-    for (const dir of readdirSync(opts.output, { recursive: true })) {
-      if (!dir.endsWith('checks.json')) continue;
-      for (const c of JSON.parse(readFileSync(path.join(opts.output, dir), 'utf8'))) (results[c.id] ??= []).push(c.status);
-    }
+    // One folder per scenario (authorization-server-<scenario>-<time>/checks.json); a scenario fails on a FAILURE check.
     const scenarios = ['authorization-server-metadata-endpoint', 'authorization-code-grant'];
-    const failed = Object.entries(results).filter(([, s]) => s.includes('FAILURE')).map(([id]) => id);
-    const warned = Object.entries(results).filter(([, s]) => s.includes('WARNING')).map(([id]) => id);
-    const unexpected = failed.filter((id) => !expected.includes(id));
-    const stale = expected.filter((id) => !failed.includes(id));
+    const results = {};
+    for (const dir of readdirSync(opts.output)) {
+      const scenario = scenarios.find((s) => dir.startsWith(`authorization-server-${s}-`));
+      if (scenario) results[scenario] = JSON.parse(readFileSync(path.join(opts.output, dir, 'checks.json'), 'utf8'));
+    }
+    const failed = Object.keys(results).filter((s) => results[s].some((c) => c.status === 'FAILURE'));
+    const warned = Object.values(results).flat().filter((c) => c.status === 'WARNING').map((c) => `${c.id} (${c.errorMessage ?? c.description})`);
+    const unexpected = failed.filter((s) => !expected.includes(s));
+    const stale = expected.filter((s) => !failed.includes(s));
     check(scenarios.every((s) => results[s]), `the suite ran ${Object.keys(results).join(', ') || 'nothing'}; expected ${scenarios.join(', ')}`);
-    check(unexpected.length === 0, `failed checks not in the baseline: ${unexpected.join(', ')}`);
+    check(unexpected.length === 0, `failed scenarios not in the baseline: ${unexpected.join(', ')}`);
     check(stale.length === 0, `baseline entries that now pass (remove them): ${stale.join(', ')}`);
     check(code === 0 || failed.length > 0, `the suite exited ${code} with no failed check`);
     say(`OK: conformance ${version} authorization-server scenarios ${scenarios.join(', ')}: ` +
-      `${Object.values(results).flat().filter((s) => s === 'SUCCESS').length} checks passed` +
+      `${Object.values(results).flat().filter((c) => c.status === 'SUCCESS').length} checks passed` +
       `${warned.length ? `, warnings: ${warned.join(', ')}` : ''}${failed.length ? `, expected failures: ${failed.join(', ')}` : ''} (${Date.now() - started} ms)`);
   } catch (e) {
     child.kill();
@@ -424,14 +430,15 @@ async function conformance() {
 
 async function consent() {
   const v2 = await import(sdkRequire.resolve('@modelcontextprotocol/client'));
-  const version = JSON.parse(readFileSync(sdkRequire.resolve('@modelcontextprotocol/client/package.json'), 'utf8')).version;
+  const version = JSON.parse(readFileSync(path.join(opts.sdkDir, 'node_modules', '@modelcontextprotocol', 'client', 'package.json'), 'utf8')).version;
   const browser = await launchBrowser(opts.sdkDir);
   const loop = await startLoopback();
   const provider = new MemoryOAuthProvider(loop.redirectUrl, 'raworc-mcp fleet consent test');
   let answer = 'accept';
   const asked = [];
+  let transport;
   const connect = async () => {
-    const transport = new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+    transport = new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
     const client = new v2.Client({ name: 'raworc-mcp-fleet-consent', version: '1.0.0' },
       { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
     client.setRequestHandler('elicitation/create', async (request) => { asked.push(request.params.message); return { action: answer }; });
@@ -450,8 +457,8 @@ async function consent() {
       check(answered.status === 302 || answered.status === 303, `Allow answered ${answered.status}`);
       const back = await loop.next();
       codeFrom(back, pending, issuer);
-      // v2's finishAuth takes the whole redirect so that it can check iss (RFC 9207) itself.
-      await new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }).finishAuth(back.searchParams);
+      // v2's finishAuth takes the whole redirect so that it can check iss (RFC 9207) against the issuer it recorded.
+      await transport.finishAuth(back.searchParams);
       client = await connect();
     }
     const space = `consent-${Date.now().toString(36)}`;
