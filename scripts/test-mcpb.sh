@@ -72,11 +72,16 @@ for (const [name, bytes] of [['darwin-x64', macho(0x01000007)], ['darwin-arm64',
   fs.writeFileSync(path.join(out, name), bytes);
 JS
 bin="$work/release-bin"
-if bash scripts/pack-mcpb.sh --out "$work/release" --binary "darwin-x64=$bin/darwin-x64" --binary "darwin-arm64=$bin/darwin-arm64" \
+if bash scripts/pack-mcpb.sh --out "$work/wrong" --binary "darwin-x64=$bin/win32-x64.exe" --binary "darwin-arm64=$bin/darwin-arm64" \
+    --binary "win32-x64=$bin/win32-x64.exe" --binary "win32-arm64=$bin/win32-arm64.exe" >"$logs/wrong-pack.log" 2>&1 ||
+  ! grep -q 'is a win32-x64 executable, not darwin-x64' "$logs/wrong-pack.log"; then
+  cat "$logs/wrong-pack.log"
+  record release FAIL "$t" "pack-mcpb.sh did not refuse a Windows binary given as darwin-x64"
+elif bash scripts/pack-mcpb.sh --out "$work/release" --binary "darwin-x64=$bin/darwin-x64" --binary "darwin-arm64=$bin/darwin-arm64" \
     --binary "win32-x64=$bin/win32-x64.exe" --binary "win32-arm64=$bin/win32-arm64.exe" >"$logs/release-pack.log" 2>&1 &&
   timeout 300 node scripts/mcpb/bundle-check.mjs --tools-dir "$cache" --work "$work/release-check" --release \
     --bundle "$(ls "$work"/release/*.mcpb)" >"$logs/release-check.log" 2>&1 </dev/null; then
-  record release ok "$t" "$(grep -c '^  ok' "$logs/release-check.log") checks: macOS and Windows, x64 and arm64, no stand-in"
+  record release ok "$t" "$(grep -c '^  ok' "$logs/release-check.log") checks: macOS and Windows, x64 and arm64, no stand-in; a binary of another platform refused"
 else
   cat "$logs/release-pack.log" "$logs/release-check.log" 2>/dev/null || true
   record release FAIL "$t" "see the lines above"

@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const opts = { toolsDir: path.join(root, 'artifacts', 'e2e'), bundle: null, apiUrl: null, username: null, password: null, release: false, work: null };
@@ -112,8 +113,19 @@ const held = fs.readdirSync(path.join(unpacked, 'server', 'bin'));
 const expectedOses = [...new Set(['darwin', 'win32', ...held.map((p) => p.split('-')[0])])];
 check(JSON.stringify([...platforms].sort()) === JSON.stringify(expectedOses.sort()), `compatibility.platforms ${platforms.join(', ')}: the OSes it holds binaries for`);
 if (opts.release) check(JSON.stringify(platforms) === '["darwin","win32"]', 'a release bundle is for macOS and Windows');
-check(/^[0-9a-f]+$/i.test(fs.readFileSync(path.join(unpacked, manifest.icon)).subarray(0, 8).toString('hex')) &&
-  fs.readFileSync(path.join(unpacked, manifest.icon)).subarray(1, 4).toString('latin1') === 'PNG', `${manifest.icon} is a PNG`);
+// The icon is what packaging/mcpb/make-icon.js draws (compared as pixels: zlib versions may compress differently).
+const pixels = (file) => {
+  const png = fs.readFileSync(file);
+  const parts = [];
+  for (let at = 8; at < png.length; at += 12 + png.readUInt32BE(at)) {
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') parts.push(png.subarray(at + 8, at + 8 + png.readUInt32BE(at)));
+  }
+  return png.subarray(1, 4).toString('latin1') === 'PNG' ? zlib.inflateSync(Buffer.concat(parts)) : null;
+};
+const drawn = path.join(work, 'icon.png');
+run(process.execPath, [path.join(root, 'packaging', 'mcpb', 'make-icon.js'), drawn]);
+const iconPixels = pixels(path.join(unpacked, manifest.icon));
+check(iconPixels !== null && fs.existsSync(drawn) && iconPixels.equals(pixels(drawn)), `${manifest.icon} is a PNG, the one packaging/mcpb/make-icon.js draws`);
 
 const fields = Object.keys(manifest.user_config);
 check(JSON.stringify(fields) === JSON.stringify(['api_url', 'auth_token', 'username', 'password', 'default_space', 'read_only', 'toolsets', 'allow_destructive']),
