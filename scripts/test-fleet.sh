@@ -6,7 +6,8 @@
 #   users    2 users with different Raworc tokens make 500 interleaved concurrent calls; the stand-in's request log
 #            proves that every API call carried its own caller's token
 #   failover one replica is killed mid-load; every call started after that succeeds
-#   drain    SIGTERM on a replica with wait_for_build in flight: the call finishes, the replica exits 0
+#   drain    SIGTERM on a replica with wait_for_build in flight: the call answers still_waiting within 10 s, the
+#            same wait called again through the balancer ends with the completed build, the replica exits 0
 #   logs     no replica logged an unhandled exception, and no log holds a token
 # Where podman cannot run containers (or is missing and cannot be installed), the replicas are the binary run
 # directly, and the summary says so. No registry is needed: the image's base is built locally from this machine's
@@ -183,10 +184,12 @@ ports=()
 replica_pids=()  # direct mode: the process of each replica
 names=()         # podman mode: the container of each replica
 # The load steps push one caller far past the default rate limit (20/s); a high limit keeps the limiter in the path.
-replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000)
-start_replica() { # INDEX PORT
+# Likewise for the requests one caller may have in flight.
+replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000 RAWORC_MCP_REQUESTS_PER_CALLER=1000)
+probe_ports=()
+start_replica() { # INDEX PORT PROBE-PORT (each replica its own probe port: they share the host's network)
   local name="raworc-mcp-$tag-$1" e podman_env=()
-  for e in "${replica_env[@]}" RAWORC_MCP_PORT="$2"; do podman_env+=(-e "$e"); done
+  for e in "${replica_env[@]}" RAWORC_MCP_PORT="$2" RAWORC_MCP_PROBE_PORT="$3"; do podman_env+=(-e "$e"); done
   if [ -n "$image" ]; then
     # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
     # overrides the image's 0.0.0.0 so that nothing listens beyond this machine.
@@ -195,7 +198,7 @@ start_replica() { # INDEX PORT
     containers+=("$name")
     names[$1]="$name"
   else
-    env HOME="$work" "${replica_env[@]}" RAWORC_MCP_PORT="$2" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
+    env HOME="$work" "${replica_env[@]}" RAWORC_MCP_PORT="$2" RAWORC_MCP_PROBE_PORT="$3" setsid "$binary" http --listen-host 127.0.0.1 >"$logs/replica-$1.log" 2>&1 </dev/null &
     groups+=("$!")
     replica_pids[$1]="$!"
   fi
@@ -203,11 +206,14 @@ start_replica() { # INDEX PORT
 ok=1
 for i in 1 2 3; do
   ports[$i]="$(free_port)"
-  start_replica "$i" "${ports[$i]}" || { ok=0; break; }
+  probe_ports[$i]="$(free_port)"
+  start_replica "$i" "${ports[$i]}" "${probe_ports[$i]}" || { ok=0; break; }
 done
 for i in 1 2 3; do
   [ "$ok" = 1 ] || break
   wait_status "http://127.0.0.1:${ports[$i]}/readyz" 200 30 || { ok=0; show_log "$logs/replica-$i.log"; }
+  [ "$ok" = 1 ] || break
+  wait_status "http://127.0.0.1:${probe_ports[$i]}/healthz" 200 10 || { ok=0; show_log "$logs/replica-$i.log"; }
 done
 if [ "$ok" != 1 ]; then
   record replicas FAIL "$t" "a replica did not become ready on /readyz (logs in $logs)"
@@ -222,7 +228,7 @@ if [ -n "$image" ]; then
     record replicas FAIL "$t" "raworc-mcp healthcheck failed inside the container (see $logs/healthcheck.log)"
   fi
 fi
-record replicas ok "$t" "ports ${ports[*]}: /healthz and /readyz answer 200$health"
+record replicas ok "$t" "ports ${ports[*]} (probes also on ${probe_ports[*]}): /healthz and /readyz answer 200$health"
 
 # ---- nginx ----------------------------------------------------------------------------------------------------------
 t=$(now_ms)
@@ -279,7 +285,7 @@ t=$(now_ms)
 if [ -n "$image" ]; then term1="${podman_cmd[*]} kill --signal TERM ${names[1]} >/dev/null"
 else term1="kill -TERM ${replica_pids[1]}"; fi
 readyz_probe="for i in \$(seq 20); do s=\$(node -e 'fetch(process.argv[1]).then(r=>console.log(r.status),()=>console.log(\"000\"))' http://127.0.0.1:${ports[1]}/readyz); [ \"\$s\" != 200 ] && { echo \"\$s\" >$work/readyz; break; }; sleep 0.1; done"
-if fleet drain --url "http://127.0.0.1:${ports[1]}/mcp" --signal-cmd "$term1 && $readyz_probe" >"$logs/drain.log" 2>&1; then
+if fleet drain --url "http://127.0.0.1:${ports[1]}/mcp" --again-url "$mcp_url" --signal-cmd "$term1 && $readyz_probe" >"$logs/drain.log" 2>&1; then
   if [ -n "$image" ]; then code="$(timeout 30 "${podman_cmd[@]}" wait "${names[1]}" 2>/dev/null || echo '?')"
   else code=0; timeout 30 bash -c "while kill -0 ${replica_pids[1]} 2>/dev/null; do sleep 0.1; done" || code='still running'
     wait "${replica_pids[1]}" 2>/dev/null || code=$?; fi
