@@ -341,6 +341,9 @@ baseEnv.NO_PROXY = baseEnv.no_proxy = '127.0.0.1,localhost';
 
 const ourVersion = (spawnSync(opt.binary, ['--version'], { encoding: 'utf8', timeout: 30_000 }).stdout || '').trim().replace(/^raworc-mcp\s*/, '') || '?';
 const ourHelp = spawnSync(opt.binary, ['--help'], { encoding: 'utf8', timeout: 30_000 }).stdout || '';
+// A bearer shaped like a Raworc token (an HS256 JWT): the HTTP mode refuses anything that could not be one.
+const b64url = (text) => Buffer.from(text).toString('base64url');
+const benchToken = `${b64url('{"typ":"JWT","alg":"HS256"}')}.${b64url('{"sub":"bench","exp":4102444800}')}.${b64url('bench-signature')}`;
 const subjects = [];
 subjects.push({
   key: 'ours', label: `raworc-mcp ${ourVersion}`,
@@ -353,7 +356,7 @@ subjects.push({
   // which would throttle one caller.
   http: /(^|\s)raworc-mcp http\b/m.test(ourHelp) ? {
     cmd: opt.binary, args: (port) => ['http', '--port', String(port), '--rate-limit', '0', '--requests-per-caller', '100000'], env: () => ({}),
-    path: '/mcp', token: 'bench-token', started: 'raworc-mcp http --rate-limit 0 --requests-per-caller 100000',
+    path: '/mcp', token: benchToken, started: 'raworc-mcp http --rate-limit 0 --requests-per-caller 100000',
   } : null,
   callDesc: '`get_version` → GET /api/v0/version on the harness\'s stub',
   exeBytes: fs.statSync(opt.binary).size, exeDesc: 'Native AOT binary',

@@ -24,6 +24,9 @@ public sealed class RaworcApiException : Exception
         public const string WrongCurrentPassword = "WRONG_CURRENT_PASSWORD";
         public const string TooLarge = "RESPONSE_TOO_LARGE";
         public const string Redirect = "REDIRECT_REFUSED";
+
+        /// <summary>This server's own memory budget was spent by other answers for the whole timeout; retrying is safe.</summary>
+        public const string Busy = "SERVER_BUSY";
     }
 
     public RaworcApiException(int? statusCode, string errorCode, string message, string operation, Exception? inner = null)

@@ -203,6 +203,12 @@ public sealed partial class RaworcClient : IDisposable
                 async token => read(await ExecuteAuthenticatedAsync(method, path, body, authenticated, checksPassword, operation, token).ConfigureAwait(false)),
                 ct).ConfigureAwait(false);
         }
+        catch (TimeoutRejectedException e) when (LargeResponseGate.CurrentWasCutWhileWaiting)
+        {
+            throw new RaworcApiException(null, RaworcApiException.Codes.Busy,
+                $"this server was busy reading other large answers and could not read this one within {_options.Timeout.TotalSeconds:0.#} s (RAWORC_TIMEOUT); the Raworc API answered, nothing was changed by the wait, and the call can simply be made again",
+                operation, e);
+        }
         catch (TimeoutRejectedException e)
         {
             throw new RaworcApiException(null, RaworcApiException.Codes.Timeout,
@@ -234,6 +240,7 @@ public sealed partial class RaworcClient : IDisposable
             if (response.Status == 401 && checksPassword) throw WrongCurrentPassword(operation); // the token is fresh
         }
 
+        if (authenticated && _caller.Value is { } caller) CallerTokenChecked?.Invoke(caller.Key, response.Status != 401);
         if (response.Status == 401 && authenticated && _caller.Value is not null)
             throw new RaworcApiException(401, RaworcApiException.FromResponse(operation, response, _options.Secrets).ErrorCode,
                 "the caller's bearer token was rejected (invalid or expired)", operation);
@@ -316,6 +323,8 @@ public sealed partial class RaworcClient : IDisposable
 
         long? declared = response.Content.Headers.ContentLength;
         if (declared > max) throw TooLarge($"{declared:N0} bytes");
+        string caller = CallerKey ?? "";
+        if (declared > 0) await LargeResponseGate.ClaimAsync(_options.Budget, declared.Value, caller, ct).ConfigureAwait(false);
         if (declared > LargeResponseGate.LargeResponseBytes) await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
 
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -336,6 +345,7 @@ public sealed partial class RaworcClient : IDisposable
             while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
             {
                 if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
+                await LargeResponseGate.ClaimAsync(_options.Budget, read, caller, ct).ConfigureAwait(false);
                 if (buffer.Length <= LargeResponseGate.LargeResponseBytes && buffer.Length + read > LargeResponseGate.LargeResponseBytes)
                     await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
                 buffer.Write(chunk, 0, read);
@@ -404,11 +414,22 @@ public sealed partial class RaworcClient : IDisposable
     /// </summary>
     public string? CallerKey => _caller.Value?.Key;
 
+    /// <summary>The digest by which a token is known to caches and limits: 32 hex digits of its SHA-256, never the token.</summary>
+    public static string TokenKey(string token) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)), 0, 16);
+
+    /// <summary>
+    /// Raised when the API answers a call made with a caller's token (<see cref="ActAs"/>): with the token's
+    /// <see cref="TokenKey"/> and whether the API accepted it (anything but 401). A shared server uses it to stop
+    /// forwarding tokens the API has just rejected.
+    /// </summary>
+    public event Action<string, bool>? CallerTokenChecked;
+
     private sealed class Caller(string token)
     {
         public string Token { get; } = token;
 
-        public string Key => field ??= Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(Token)), 0, 16);
+        public string Key => field ??= TokenKey(Token);
     }
 
     private sealed class CallerScope(AsyncLocal<Caller?> slot, Caller? previous) : IDisposable

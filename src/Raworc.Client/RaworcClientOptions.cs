@@ -35,6 +35,9 @@ public sealed record RaworcClientOptions
     /// </summary>
     public int MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 
+    /// <summary>Where response bodies claim their bytes while they are read and used: the process's budget unless a test gives its own.</summary>
+    public ByteBudget Budget { get; init; } = ByteBudget.Process;
+
     /// <summary>
     /// 2 MB: eight times what reaches the model (<c>limit</c> and <c>offset</c> page through more), and low enough
     /// that reading, parsing and formatting the largest answer stays a few tens of MB.

@@ -12,6 +12,8 @@ namespace Raworc.Mcp;
 /// <c>completion/complete</c> for prompt arguments and resource-template parameters: space names, agent names (of the
 /// space already chosen in the context, else the default space) and session ids, read from the API and kept for a
 /// few seconds so that typing does not call the API on every key. Best effort: a failing API gives no suggestions.
+/// The same limits as tools hold: a <c>space</c> that cannot be a space name or a value longer than a name can be
+/// gets no suggestions and reaches no API; failures are not kept; the cache is bounded in entries and age.
 /// </summary>
 internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, RaworcResources resources, string defaultSpace, ILogger logger, TimeProvider? clock = null)
 {
@@ -19,8 +21,8 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, Rawor
 
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(10);
 
-    /// <summary>Beyond this many cached lists (many callers of a shared server), expired ones are dropped.</summary>
-    private const int MaxCacheEntries = 1000;
+    /// <summary>Most cached lists (many callers of a shared server): expired ones go first, then the oldest.</summary>
+    public const int MaxCacheEntries = 1000;
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<List<string>> Values)> _cache = new(StringComparer.Ordinal);
@@ -41,7 +43,11 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, Rawor
         };
         if (!known) return Nothing;
 
+        // A value no name can start (too long) has nothing to complete.
+        if (argument.Value is { Length: > RaworcClient.MaxSegmentLength }) return Nothing;
         string? space = context is not null && context.TryGetValue("space", out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
+        // Checked as the tools' space argument is: what cannot be a space name is never sent, nor kept as a key.
+        if (space is not null && RaworcClient.SegmentProblem(space, "space") is not null) return Nothing;
         Func<CancellationToken, Task<List<string>>>? source = argument.Name switch
         {
             "space" => async c => [.. (await api.ListSpacesAsync(c).ConfigureAwait(false)).Select(x => x.Name)],
@@ -80,18 +86,33 @@ internal sealed class Completions(RaworcClient api, RaworcPrompts prompts, Rawor
         };
     }
 
-    /// <summary>The values of <paramref name="key"/>, read again once they are older than <see cref="CacheLifetime"/> or failed.</summary>
+    /// <summary>The values of <paramref name="key"/>, read again once they are older than <see cref="CacheLifetime"/>; a failure is not kept.</summary>
     private Task<List<string>> CachedAsync(string key, Func<CancellationToken, Task<List<string>>> source)
     {
         var now = _clock.GetUtcNow();
-        if (_cache.Count > MaxCacheEntries)
-            foreach (var stale in _cache.Where(e => now - e.Value.At >= CacheLifetime).ToList())
-                _cache.TryRemove(stale);
         if (_cache.TryGetValue(key, out var entry) && now - entry.At < CacheLifetime && !entry.Values.IsFaulted && !entry.Values.IsCanceled)
             return entry.Values;
+        if (_cache.Count >= MaxCacheEntries) Trim(now);
         // Not tied to one request's cancellation: the answer serves the next keystrokes too.
         var fresh = source(CancellationToken.None);
-        _cache[key] = (now, fresh);
+        var added = (now, fresh);
+        _cache[key] = added;
+        fresh.ContinueWith(t => _cache.TryRemove(KeyValuePair.Create(key, added)), CancellationToken.None,
+            TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return fresh;
     }
+
+    /// <summary>Drops expired entries, then the oldest, until there is room for one more.</summary>
+    private void Trim(DateTimeOffset now)
+    {
+        foreach (var stale in _cache.Where(e => now - e.Value.At >= CacheLifetime).ToList())
+            _cache.TryRemove(stale);
+        int over = _cache.Count - MaxCacheEntries + 1;
+        if (over > 0)
+            foreach (var oldest in _cache.OrderBy(e => e.Value.At).Take(over).ToList())
+                _cache.TryRemove(oldest);
+    }
+
+    /// <summary>How many lists are cached (tests).</summary>
+    internal int CachedCount => _cache.Count;
 }

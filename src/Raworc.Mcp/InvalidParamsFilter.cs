@@ -10,9 +10,10 @@ namespace Raworc.Mcp;
 /// Answers a request whose params cannot be read as what its method needs with -32602 Invalid params naming the
 /// problem: a <c>tools/call</c> without a string <c>name</c> or with <c>arguments</c> that is not an object, a
 /// <c>resources/read</c> without a string <c>uri</c>, a <c>prompts/get</c> without a string <c>name</c>, a
-/// <c>completion/complete</c> without its <c>ref</c> or <c>argument</c>, and any string that is not Unicode text (an
-/// unpaired surrogate escape such as <c>\ud800</c>). The SDK would fail binding them and answer -32603
-/// "An error occurred.", which tells the client nothing.
+/// <c>completion/complete</c> without its <c>ref</c> or <c>argument</c>. The SDK would fail binding them and answer
+/// -32603 "An error occurred.", which tells the client nothing. Only the members a method reads are looked at, never
+/// the whole tree: strings that are not Unicode text (<see cref="NotUnicode"/>) are found by the transports while
+/// they read the message (<see cref="JsonScan"/>).
 /// </summary>
 internal static class InvalidParamsFilter
 {
@@ -30,11 +31,12 @@ internal static class InvalidParamsFilter
         await next(context, cancellationToken).ConfigureAwait(false);
     };
 
+    /// <summary>The answer to a request with a string that no .NET string can hold.</summary>
+    public const string NotUnicode = "Invalid params: a string holds an unpaired surrogate escape (such as \\ud800), which is not Unicode text.";
+
     /// <summary>The error message for params the method cannot use, or null when they are fine.</summary>
     private static string? Problem(string method, JsonNode? parameters)
     {
-        if (parameters is not null && !IsUnicode(parameters))
-            return "Invalid params: a string holds an unpaired surrogate escape (such as \\ud800), which is not Unicode text.";
         string? problem = method switch
         {
             RequestMethods.ToolsCall => ToolCallProblem(parameters),
@@ -68,23 +70,4 @@ internal static class InvalidParamsFilter
         parameters is JsonObject body && IsString(body[name]) ? null : $"\"{name}\" must be {what} as a string";
 
     private static bool IsString(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.String;
-
-    /// <summary>False when a string or a member name anywhere in the node cannot be read as UTF-16 text.</summary>
-    private static bool IsUnicode(JsonNode node)
-    {
-        try
-        {
-            return node switch
-            {
-                JsonObject members => members.All(m => m.Value is null || IsUnicode(m.Value)),
-                JsonArray items => items.All(i => i is null || IsUnicode(i)),
-                JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>() is not null,
-                _ => true,
-            };
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
 }

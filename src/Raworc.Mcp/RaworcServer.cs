@@ -120,15 +120,19 @@ internal sealed class RaworcServer : IDisposable
                 return _results.Error($"The tool {name} is disabled on this server: {disabled.Reason}.");
             throw new McpProtocolException($"Unknown tool: {DisplayText.Quote(name)}", McpErrorCode.InvalidParams);
         }
-        // A large API response is formatted, cut and collected inside the gate's scope, not only read.
-        using var largeResponses = LargeResponseGate.BeginScope();
+        var call = new ToolCall(request, ct);
+        // A read that has to wait for memory says so, rather than look like a slow API.
+        using var waiting = LargeResponseGate.OnWaiting(why => _ = call.Progress.ReportAsync(why));
+        // A large API response is formatted, cut and collected inside the gate's scope, not only read; a wait's polls
+        // are scopes of their own (each read and parsed), so that the gate is never held while it sleeps.
+        using var largeResponses = entry.Definition.Waits ? null : LargeResponseGate.BeginScope();
         try
         {
-            return await ToolCatalog.InvokeAsync(entry, new ToolCall(request, ct), Client.Secrets, _results).ConfigureAwait(false);
+            return await ToolCatalog.InvokeAsync(entry, call, Client.Secrets, _results).ConfigureAwait(false);
         }
         finally
         {
-            MemoryBudget.AfterCall(largeResponses.TookGate);
+            MemoryBudget.AfterCall(largeResponses?.TookGate == true);
         }
     }
 
@@ -140,6 +144,6 @@ internal sealed class RaworcServer : IDisposable
         "(it reports progress and returns the finished build), create_session then wait_for_session until idle, and " +
         "send_message with wait_for_reply to get the agent's answer (role agent). A closed session takes no messages until " +
         "restore_session. A wait that runs out of time answers still_waiting true with the current status and is simply " +
-        "called again. Messages are oldest first; get_messages with latest gives the newest. " +
+        "called again. Messages are oldest first to the second (within one second in any order); get_messages with latest gives the newest. " +
         $"Resources: {resourceTemplates}. whoami checks the credentials; health_check the connection.";
 }

@@ -205,6 +205,7 @@ public sealed class UserJourneyTests
         Assert.Empty((await mcp.CallAsync("list_running_agents")).Items());
         var logs = await mcp.CallAsync("get_agent_logs", new { agent_name = "worker", limit = 10, log_type = "stdout" });
         Assert.Equal("worker", logs.Str("agent_name"));
+        Assert.Null(logs!["space"]); // the files are found by agent name, whatever the space
         Assert.Contains("create_build", await mcp.ErrorAsync("create_session"));
 
         var build = await mcp.CallAsync("create_build", new { force_rebuild = true });

@@ -59,7 +59,7 @@ public sealed class WaitAndResourceJourneyTests
         Assert.Contains(resources, r => r.Uri == $"raworc://spaces/{space}");
         var transcript = Assert.IsType<TextResourceContents>(Assert.Single((await mcp.Client.ReadResourceAsync($"raworc://sessions/{id}/transcript")).Contents));
         Assert.Equal("text/plain", transcript.MimeType);
-        Assert.Contains("2 messages, oldest first", transcript.Text);
+        Assert.Contains("2 messages, oldest first to the second", transcript.Text);
         Assert.True(transcript.Text.IndexOf("--- user at", StringComparison.Ordinal) < transcript.Text.IndexOf("--- agent at", StringComparison.Ordinal));
         var latestBuild = Assert.IsType<TextResourceContents>(Assert.Single((await mcp.Client.ReadResourceAsync($"raworc://spaces/{space}/builds/latest")).Contents));
         Assert.Contains("\"status\":\"completed\"", latestBuild.Text);

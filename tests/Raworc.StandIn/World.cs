@@ -31,6 +31,9 @@ internal sealed class World
     public static readonly string[] AgentStatuses = ["configured", "building", "running", "stopped", "error"];
     public static readonly string[] MessageRoles = ["user", "agent", "system"];
 
+    /// <summary>Message content and secret values are MySQL <c>TEXT</c> columns: at most 65,535 bytes of UTF-8.</summary>
+    public static bool FitsText(string text) => System.Text.Encoding.UTF8.GetByteCount(text) <= 65_535;
+
     public World(StandInOptions options)
     {
         Options = options;
@@ -65,7 +68,30 @@ internal sealed class World
         }
     }
 
-    public static string NewToken() => "rsi_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    /// <summary>Signs this stand-in's tokens; a new one per start, as a real server's secret is its own.</summary>
+    private readonly byte[] _tokenSecret = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>A token shaped like Raworc's: an HS256 JWT with the claims Raworc puts in (sub, sub_type, space, exp, iat, iss).</summary>
+    public string NewToken(string user, DateTimeOffset issued, DateTimeOffset expires)
+    {
+        static string Segment(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+        string header = Segment("""{"typ":"JWT","alg":"HS256"}"""u8.ToArray());
+        var payload = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(payload))
+        {
+            json.WriteStartObject();
+            json.WriteString("sub", user);
+            json.WriteString("sub_type", "ServiceAccount");
+            json.WriteNull("space");
+            json.WriteNumber("exp", expires.ToUnixTimeSeconds());
+            json.WriteNumber("iat", issued.ToUnixTimeSeconds());
+            json.WriteString("iss", "raworc-rbac");
+            json.WriteEndObject();
+        }
+        string claims = Segment(payload.WrittenSpan.ToArray());
+        string signature = Segment(HMACSHA256.HashData(_tokenSecret, System.Text.Encoding.ASCII.GetBytes($"{header}.{claims}")));
+        return $"{header}.{claims}.{signature}";
+    }
 
     public static string NewId() => Guid.NewGuid().ToString("D");
 

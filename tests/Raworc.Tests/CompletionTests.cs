@@ -129,4 +129,49 @@ public sealed class CompletionTests
         host.Respond(200, Spaces("staging"));
         Assert.Equal(["staging"], (await CompleteAsync(host, new PromptReference { Name = "fleet_status" }, "space", "")).Completion.Values);
     }
+
+    [Fact]
+    public async Task A_space_that_cannot_be_a_space_name_is_never_sent_nor_kept()
+    {
+        await using var host = await StartAsync();
+        host.Respond(200, "[]");
+
+        var tooLong = await CompleteAsync(host, new PromptReference { Name = "diagnose_agent" }, "agent", "",
+            new Dictionary<string, string> { ["space"] = new string('s', 3_500_000) });
+        var dots = await CompleteAsync(host, new PromptReference { Name = "diagnose_agent" }, "agent", "",
+            new Dictionary<string, string> { ["space"] = ".." });
+
+        Assert.Empty(tooLong.Completion.Values);
+        Assert.Empty(dots.Completion.Values);
+        Assert.Empty(host.Requests);
+        Assert.Equal(0, host.Raworc.Completions.CachedCount);
+    }
+
+    [Fact]
+    public async Task A_value_longer_than_any_name_gets_no_suggestions_and_reaches_no_API()
+    {
+        await using var host = await StartAsync();
+        host.Respond(200, Spaces("staging"));
+
+        var result = await CompleteAsync(host, new PromptReference { Name = "fleet_status" }, "space", new string('s', 1025));
+
+        Assert.Empty(result.Completion.Values);
+        Assert.Empty(host.Requests);
+    }
+
+    [Fact]
+    public async Task Failures_are_not_kept_and_the_cache_is_bounded_in_entries()
+    {
+        await using var host = await StartAsync();
+        host.Respond(500, "");
+        for (int i = 0; i < 5; i++)
+            await CompleteAsync(host, new PromptReference { Name = "diagnose_agent" }, "agent", "", new Dictionary<string, string> { ["space"] = $"failing-{i}" });
+        Assert.Equal(0, host.Raworc.Completions.CachedCount);
+
+        host.Respond(200, "[]");
+        int calls = Raworc.Mcp.Completions.MaxCacheEntries + 20;
+        for (int i = 0; i < calls; i++)
+            await CompleteAsync(host, new PromptReference { Name = "diagnose_agent" }, "agent", "", new Dictionary<string, string> { ["space"] = $"space-{i}" });
+        Assert.Equal(Raworc.Mcp.Completions.MaxCacheEntries, host.Raworc.Completions.CachedCount);
+    }
 }

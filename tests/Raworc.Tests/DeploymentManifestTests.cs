@@ -51,6 +51,7 @@ public sealed partial class DeploymentManifestTests
         var literals = config.List("literals").Select(l => l.Text()).ToList();
         Assert.Contains(literals, l => l.StartsWith("RAWORC_API_URL=https://", StringComparison.Ordinal) && l.EndsWith("/api/v0", StringComparison.Ordinal));
         Assert.DoesNotContain(literals, l => l.Contains("TOKEN", StringComparison.Ordinal) || l.Contains("PASSWORD", StringComparison.Ordinal));
+        Assert.DoesNotContain(literals, l => l.StartsWith("RAWORC_MCP_OAUTH_KEYS", StringComparison.Ordinal));
 
         // The host patch sets the rule and the certificate to one name, as the Ingress itself has them.
         var patch = kustomization.List("patches").Single();
@@ -64,6 +65,36 @@ public sealed partial class DeploymentManifestTests
         var ingress = Object("Ingress").Node("spec");
         Assert.Equal(values["/spec/rules/0/host"], ingress.List("rules").Single().Str("host"));
         Assert.Equal(values["/spec/tls/0/hosts/0"], ingress.List("tls").Single().List("hosts").Single().Text());
+
+        // Sign-in: the public URL is the https origin of the Ingress host (no path, no trailing slash).
+        var publicUrl = literals.Single(l => l.StartsWith("RAWORC_MCP_PUBLIC_URL=", StringComparison.Ordinal))["RAWORC_MCP_PUBLIC_URL=".Length..];
+        Assert.Equal($"https://{values["/spec/rules/0/host"]}", publicUrl);
+    }
+
+    [Fact]
+    public void Sign_in_keys_come_from_a_generated_Secret_whose_env_file_stays_out_of_git()
+    {
+        var kustomization = Load("kustomization.yaml").Single();
+        var secret = kustomization.List("secretGenerator").Single();
+        var envFile = secret.List("envs").Single().Text();
+        Assert.Equal("oauth-keys.env", envFile);
+        Assert.False(secret.Children.ContainsKey(new YamlScalarNode("literals")), "keys belong in the env file, never in kustomization.yaml");
+        var ignored = File.ReadAllLines(Path.Combine(KubeDir, ".gitignore")).Select(l => l.Trim());
+        Assert.Contains(envFile, ignored);
+
+        // Every replica reads the same key ring from that Secret (kustomize gives the Secret and the reference the
+        // same hashed name), and from nowhere else.
+        var c = Container();
+        var keys = c.List("env").Single(e => e.Str("name") == "RAWORC_MCP_OAUTH_KEYS");
+        Assert.Null(keys.Str("value"));
+        var reference = keys.Node("valueFrom").Node("secretKeyRef");
+        Assert.Equal(secret.Str("name"), reference.Str("name"));
+        Assert.Equal("RAWORC_MCP_OAUTH_KEYS", reference.Str("key"));
+        Assert.NotEqual("true", reference.Str("optional"));
+
+        // The comment at the top of kustomization.yaml gives the command that makes the file: 32 random bytes.
+        var text = File.ReadAllText(Path.Combine(KubeDir, "kustomization.yaml"));
+        Assert.Contains("echo \"RAWORC_MCP_OAUTH_KEYS=$(head -c 32 /dev/urandom | base64)\" > packaging/kubernetes/oauth-keys.env", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -149,7 +180,7 @@ public sealed partial class DeploymentManifestTests
     }
 
     [Fact]
-    public void Ingress_has_tls_routes_mcp_to_the_service_and_outwaits_the_longest_tool_without_buffering()
+    public void Ingress_has_tls_routes_mcp_and_sign_in_to_the_service_and_outwaits_the_longest_tool_without_buffering()
     {
         var ingress = Object("Ingress");
         Assert.Equal("networking.k8s.io/v1", ingress.Str("apiVersion"));
@@ -159,12 +190,19 @@ public sealed partial class DeploymentManifestTests
         Assert.Contains(host, tls.List("hosts").Select(h => h.Text()));
         Assert.False(string.IsNullOrEmpty(tls.Str("secretName")));
 
-        var path = spec.List("rules").Single().Node("http").List("paths").Single();
-        Assert.Equal("/mcp", path.Str("path"));
-        var backend = path.Node("backend").Node("service");
+        // The MCP endpoint and the sign-in endpoints reach the Service; nothing else (the probes stay inside).
         var servicePort = Object("Service").Node("spec").List("ports").Single();
-        Assert.Equal("raworc-mcp", backend.Str("name"));
-        Assert.True(backend.Node("port").Str("name") == servicePort.Str("name") || backend.Node("port").Int("number") == servicePort.Int("port"));
+        var paths = spec.List("rules").Single().Node("http").List("paths");
+        foreach (var path in paths)
+        {
+            var backend = path.Node("backend").Node("service");
+            Assert.Equal("raworc-mcp", backend.Str("name"));
+            Assert.True(backend.Node("port").Str("name") == servicePort.Str("name") || backend.Node("port").Int("number") == servicePort.Int("port"));
+        }
+        Assert.Equal(
+            [("/.well-known/oauth-authorization-server", "Exact"), ("/.well-known/oauth-protected-resource", "Prefix"),
+             ("/.well-known/openid-configuration", "Exact"), ("/authorize", "Exact"), ("/mcp", "Exact"), ("/register", "Exact"), ("/token", "Exact")],
+            paths.Select(p => (p.Str("path")!, p.Str("pathType")!)).Order());
 
         var annotations = ingress.Node("metadata").Node("annotations");
         Assert.True(int.Parse(annotations.Str("nginx.ingress.kubernetes.io/proxy-read-timeout")!, CultureInfo.InvariantCulture) > LongestWaitSeconds);

@@ -47,6 +47,9 @@ public sealed class McpTestHost : IAsyncDisposable
 
     public WireMockServer Api { get; }
 
+    /// <summary>The server under test.</summary>
+    internal RaworcServer Raworc => _raworc;
+
     public McpClient Client { get; }
 
     public CapturingLoggerProvider Logs { get; }

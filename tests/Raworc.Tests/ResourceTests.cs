@@ -108,7 +108,7 @@ public sealed class ResourceTests
         var content = Assert.IsType<TextResourceContents>(Assert.Single(result.Contents));
         Assert.Equal("text/plain", content.MimeType);
         Assert.Equal($"""
-            Session {SessionId} in space 'default', state idle: 2 messages, oldest first.
+            Session {SessionId} in space 'default', state idle: 2 messages, oldest first to the second (within one second in any order).
 
             --- user at 2025-08-30 18:23:10 UTC
             Write a haiku

@@ -5,11 +5,11 @@ using Raworc.Mcp.Tools;
 namespace Raworc.Mcp.Http;
 
 /// <summary>
-/// How much one caller (<see cref="CallerKey"/>) may hold at once: requests in flight, and among them waits, which
+/// How much one caller (<see cref="CallerCredentials.CallerKey"/>) may hold at once: requests in flight, and among them waits, which
 /// run for up to a minute each. Past a limit a request gets 429 with <c>Retry-After</c>, and a wait a tool error
 /// naming the limit: one caller cannot take the connections, threads and API capacity everyone shares.
 /// </summary>
-internal sealed class CallerLimits(int requests, int waits) : IWaitAdmission
+internal sealed class CallerLimits(int requests, int waits, Func<HttpContext, string> callerKey) : IWaitAdmission
 {
     /// <summary>What one caller holds now; a caller holding nothing has no entry, so the table stays as small as the load.</summary>
     private sealed class Held
@@ -25,7 +25,7 @@ internal sealed class CallerLimits(int requests, int waits) : IWaitAdmission
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        string caller = CallerKey.Of(context);
+        string caller = callerKey(context);
         if (!TryTake(caller, wait: false))
         {
             context.Response.Headers.RetryAfter = "1";

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Server;
+using Raworc.Client;
 
 namespace Raworc.Mcp.Http;
 
@@ -41,11 +42,16 @@ internal static class HttpServer
         builder.Services.AddSingleton(sp => new Drain(settings, raworc.Waits, sp.GetRequiredService<IHostApplicationLifetime>(),
             loggerFactory.CreateLogger(Logging.ServerCategory)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
+        builder.Services.AddSingleton(settings.Keys);
 
+        var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
+        var bodies = new RequestBodyGuard(JsonLimits.Of(raworc),
+            new ByteBudget(RequestBodyGuard.DefaultBudgetBytes), credentials.CallerKey);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = HttpSettings.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = bodies.Limits.MaxBytes;
             kestrel.Limits.MaxConcurrentConnections = 1000;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -61,9 +67,10 @@ internal static class HttpServer
             }
         });
 
+        builder.Services.AddSingleton(credentials);
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = RateLimit(settings.RateLimit);
+            o.GlobalLimiter = RateLimit(settings.RateLimit, credentials.CallerKey);
             o.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
@@ -92,19 +99,19 @@ internal static class HttpServer
         var drain = app.Services.GetRequiredService<Drain>();
         var accessLog = new AccessLog(loggerFactory.CreateLogger(Logging.AccessLogCategory));
         var origins = new OriginCheck(settings);
-        var callers = new CallerLimits(settings.RequestsPerCaller, settings.WaitsPerCaller);
+        var callers = new CallerLimits(settings.RequestsPerCaller, settings.WaitsPerCaller, credentials.CallerKey);
         raworc.Waits.Admission = callers;
 
         app.Use(accessLog.InvokeAsync);
         app.Use(origins.InvokeAsync);
-        app.Use(RejectOversizedBodies);
         Probes.Map(app, settings, drain);
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
             mcp.Use(callers.InvokeAsync);
-            mcp.Use(CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials));
+            mcp.Use(credentials.InvokeAsync);
+            mcp.Use(bodies.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
         app.MapMcp(HttpSettings.McpPath);
@@ -128,6 +135,9 @@ internal static class HttpServer
             log.LogCritical("Cannot listen on {Host}:{Port}: {Message}", settings.ListenHost, settings.Port, e.Message);
             return 1;
         }
+        if (settings.Keys.Generated)
+            log.LogWarning("{Variable} is not set: this process made its own key, so what it seals ({What}) ends with it and no other replica can open it; give every replica the same keys (head -c 32 /dev/urandom | base64)",
+                HttpSettings.OAuthKeysVariable, settings.SignIn ? "sign-ins, access and refresh tokens, pending questions" : "pending questions");
         log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
             settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
@@ -137,16 +147,12 @@ internal static class HttpServer
         return 0;
     }
 
-    /// <summary>Per caller (the bearer token's digest, else the client address), a token bucket; 0 turns it off.</summary>
-    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond) =>
+    /// <summary>Per caller (<see cref="CallerCredentials.CallerKey"/>), a token bucket; 0 turns it off.</summary>
+    private static PartitionedRateLimiter<HttpContext> RateLimit(int perSecond, Func<HttpContext, string> callerKey) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             if (perSecond == 0) return RateLimitPartition.GetNoLimiter("");
-            string? authorization = context.Request.Headers.Authorization;
-            string key = authorization is { Length: > 0 }
-                ? "t:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(authorization)), 0, 16)
-                : "a:" + context.Connection.RemoteIpAddress;
-            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            return RateLimitPartition.GetTokenBucketLimiter(callerKey(context), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = perSecond * 2,
                 TokensPerPeriod = perSecond,
@@ -156,10 +162,4 @@ internal static class HttpServer
             });
         });
 
-    /// <summary>413 before reading anything when the declared length is over the limit (Kestrel cuts chunked bodies itself).</summary>
-    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next) =>
-        context.Request.ContentLength > HttpSettings.MaxRequestBodyBytes
-            ? HttpResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "too_large",
-                $"the request body is {context.Request.ContentLength} bytes; the limit is {HttpSettings.MaxRequestBodyBytes} bytes")
-            : next(context);
 }

@@ -115,7 +115,7 @@ internal sealed class RaworcResources(RaworcClient api)
     internal const int TranscriptPageSize = 200;
 
     /// <summary>
-    /// The messages (paged through), one block per message, oldest first; paging stops once the text read is over the
+    /// The messages (paged through), one block per message, oldest first to the second; paging stops once the text read is over the
     /// <see cref="ResultBudget"/>, since no more of it could be shown. A page over the client's read limit is asked for
     /// again in quarters, down to single messages; a single message over it ends the transcript there.
     /// </summary>
@@ -150,13 +150,16 @@ internal sealed class RaworcResources(RaworcClient api)
         return FormatTranscript(session, messages, complete);
     }
 
+    /// <summary>The API's order: by timestamp, which has whole seconds; within one second in no defined order.</summary>
+    private const string Order = "oldest first to the second (within one second in any order)";
+
     /// <param name="complete">False when more messages follow the ones given.</param>
     internal static string FormatTranscript(Session session, IReadOnlyList<Message> messages, bool complete = true)
     {
         var text = new StringBuilder();
         string count = complete
-            ? $"{messages.Count} message{(messages.Count == 1 ? "" : "s")}, oldest first."
-            : $"the first {messages.Count} messages, oldest first (more follow: get_messages with offset {messages.Count} reads on).";
+            ? $"{messages.Count} message{(messages.Count == 1 ? "" : "s")}, {Order}."
+            : $"the first {messages.Count} messages, {Order} (more follow: get_messages with offset {messages.Count} reads on).";
         text.Append(CultureInfo.InvariantCulture, $"Session {session.Id} in space '{session.Space}', state {session.State}: {count}\n");
         foreach (var message in messages)
         {

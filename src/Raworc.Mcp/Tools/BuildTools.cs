@@ -54,7 +54,7 @@ internal sealed class BuildTools(ToolContext context) : ToolProvider(context)
     {
         string space = Space(c);
         string? buildId = c.OptionalString("build_id");
-        var progress = new ProgressReporter(c);
+        var progress = c.Progress;
         string? lastStatus = null;
         return Results.Json(async () =>
         {

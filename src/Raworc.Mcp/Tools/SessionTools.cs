@@ -96,7 +96,7 @@ internal sealed class SessionTools(ToolContext context) : ToolProvider(context)
     {
         string id = c.String("session_id");
         string target = c.OptionalString("state") ?? "idle";
-        var progress = new ProgressReporter(c);
+        var progress = c.Progress;
         string? lastState = null;
         return Results.Json(async () =>
         {

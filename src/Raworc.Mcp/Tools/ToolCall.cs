@@ -10,7 +10,7 @@ namespace Raworc.Mcp.Tools;
 /// request for what a handler may need beyond them (progress, the client).
 /// </summary>
 internal sealed class ToolCall(RequestContext<CallToolRequestParams> request, CancellationToken cancellation,
-    IDictionary<string, JsonElement>? arguments = null)
+    IDictionary<string, JsonElement>? arguments = null, ProgressReporter? progress = null)
 {
     private readonly IDictionary<string, JsonElement> _arguments = arguments ?? request.Params?.Arguments ?? new Dictionary<string, JsonElement>();
 
@@ -18,7 +18,10 @@ internal sealed class ToolCall(RequestContext<CallToolRequestParams> request, Ca
     public IEnumerable<KeyValuePair<string, JsonElement>> Arguments => _arguments;
 
     /// <summary>The same call with its arguments under their current names.</summary>
-    public ToolCall WithArguments(IDictionary<string, JsonElement> resolved) => new(Request, Cancellation, resolved);
+    public ToolCall WithArguments(IDictionary<string, JsonElement> resolved) => new(Request, Cancellation, resolved, Progress);
+
+    /// <summary>The call's progress notifications: one sequence per call, whoever reports.</summary>
+    public ProgressReporter Progress { get; } = progress ?? new ProgressReporter(request, cancellation);
 
     public RequestContext<CallToolRequestParams> Request { get; } = request;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Raworc.Client;
 
@@ -57,7 +56,8 @@ internal static class ToolCatalog
         foreach (var (name, given) in arguments)
         {
             string current = definition.Arguments.FirstOrDefault(a => a.Aliases.Contains(name))?.Name ?? name;
-            var value = definition.Arguments.Any(a => a.Name == current && a.Type == ArgumentType.RoleRules) ? RenameRuleFields(given) : given;
+            var value = definition.Arguments.FirstOrDefault(a => a.Name == current && a.Type == ArgumentType.RoleRules) is { } rules
+                ? RenameRuleFields(given, rules.MaxLength) : given;
             if (resolved.TryAdd(current, value)) givenAs[current] = name;
             else conflicts.Add($"'{(name == current ? givenAs[current] : name)}' is another name for '{current}'; give only '{current}'");
         }
@@ -66,19 +66,43 @@ internal static class ToolCatalog
 
     private static readonly (string Earlier, string Current)[] EarlierRuleFields = [("apiGroups", "api_groups"), ("resourceNames", "resource_names")];
 
-    /// <summary>Rules written with the earlier camelCase field names (apiGroups, resourceNames) get the API's names.</summary>
-    private static JsonElement RenameRuleFields(JsonElement rules)
+    /// <summary>
+    /// Rules written with the earlier camelCase field names (apiGroups, resourceNames) get the API's names. Runs before
+    /// the schema check, so it builds nothing unless a rule uses an earlier name and the value is within the
+    /// argument's length (a longer one is refused by the length check as it is).
+    /// </summary>
+    private static JsonElement RenameRuleFields(JsonElement rules, int maxLength)
     {
-        if (rules.ValueKind != JsonValueKind.Array) return rules; // the schema check reports it
-        var array = JsonNode.Parse(rules.GetRawText())!.AsArray();
-        foreach (var rule in array.OfType<JsonObject>())
-            foreach (var (earlier, current) in EarlierRuleFields)
-                if (!rule.ContainsKey(current) && rule.TryGetPropertyValue(earlier, out var value))
+        if (rules.ValueKind != JsonValueKind.Array || System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(rules).Length > 3L * maxLength)
+            return rules; // the schema or the length check reports it
+        bool Renames(JsonElement rule) => rule.ValueKind == JsonValueKind.Object &&
+            EarlierRuleFields.Any(f => rule.TryGetProperty(f.Earlier, out _) && !rule.TryGetProperty(f.Current, out _));
+        if (!rules.EnumerateArray().Any(Renames)) return rules;
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var rule in rules.EnumerateArray())
+            {
+                if (!Renames(rule))
                 {
-                    rule.Remove(earlier);
-                    rule[current] = value;
+                    rule.WriteTo(json);
+                    continue;
                 }
-        return JsonSerializer.SerializeToElement(array, ToolJsonContext.Default.JsonNode);
+                json.WriteStartObject();
+                foreach (var member in rule.EnumerateObject())
+                {
+                    string name = EarlierRuleFields.FirstOrDefault(f => f.Earlier == member.Name && !rule.TryGetProperty(f.Current, out _)).Current ?? member.Name;
+                    json.WritePropertyName(name);
+                    member.Value.WriteTo(json);
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private static Task<CallToolResult> ValidateAndRunAsync(CatalogEntry entry, ToolCall call, ToolResults results)

@@ -29,6 +29,12 @@ internal sealed class ToolDefinition(string name, string title, ToolEffect effec
 
     public IReadOnlyList<ToolArgument> Arguments => _arguments;
 
+    /// <summary>
+    /// The tool waits (it takes <c>timeout_seconds</c>): it polls for up to a minute, so each of its reads is a unit
+    /// of work of its own and nothing is held across the whole call while it sleeps.
+    /// </summary>
+    public bool Waits => _arguments.Any(a => a.Name == "timeout_seconds");
+
     public ToolHandler Handler { get; private set; } = _ => throw new InvalidOperationException("no handler");
 
     /// <summary>Marks the argument just added as a password or secret value.</summary>

@@ -207,6 +207,9 @@ internal sealed class StdioJsonRpcTransport : TransportBase
 
         switch (message)
         {
+            case JsonRpcRequest unreadable when HasUnpairedSurrogate(line):
+                await ReplyErrorAsync(RawId(unreadable.Id), -32602, InvalidParamsFilter.NotUnicode).ConfigureAwait(false);
+                return;
             case JsonRpcRequest { Params: not (null or System.Text.Json.Nodes.JsonObject) } badParams:
                 await ReplyErrorAsync(RawId(badParams.Id), -32602,
                     "Invalid params: \"params\" must be an object.").ConfigureAwait(false);
@@ -234,6 +237,14 @@ internal sealed class StdioJsonRpcTransport : TransportBase
                 break;
         }
         await WriteMessageAsync(message, _stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a string of the line holds an unpaired surrogate escape, which no string can hold (one pass, nothing built).</summary>
+    private static bool HasUnpairedSurrogate(ReadOnlySequence<byte> line)
+    {
+        var scan = new JsonScan(JsonLimits.None);
+        scan.ScanAll(line);
+        return scan.UnpairedSurrogate;
     }
 
     /// <summary>Key of the per-request protocol version that lets a client of the stateless protocol skip initialize.</summary>
@@ -310,7 +321,11 @@ internal sealed class StdioJsonRpcTransport : TransportBase
         return null;
     }
 
-    private Task ReplyErrorAsync(string? rawId, int code, string message)
+    private Task ReplyErrorAsync(string? rawId, int code, string message) =>
+        WriteLineAsync(ErrorMessage(rawId, code, message), _stop.Token);
+
+    /// <summary>A JSON-RPC error message for the request with the raw JSON id <paramref name="rawId"/> (null: none could be read).</summary>
+    public static ReadOnlyMemory<byte> ErrorMessage(string? rawId, int code, string message)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -326,7 +341,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
-        return WriteLineAsync(buffer.WrittenMemory, _stop.Token);
+        return buffer.WrittenMemory;
     }
 
     private async Task WriteLineAsync(ReadOnlyMemory<byte> json, CancellationToken ct)

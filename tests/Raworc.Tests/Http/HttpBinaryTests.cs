@@ -46,7 +46,7 @@ public sealed class HttpBinaryTests
             Content = new StringContent($$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"{{tool}}","arguments":""" + argumentsJson + "}}",
                 System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new("Bearer", "t");
+        request.Headers.Authorization = new("Bearer", HttpTestHost.TokenOf("t"));
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         return request;
     }
@@ -100,7 +100,7 @@ public sealed class HttpBinaryTests
         {
             Content = new StringContent("""{"jsonrpc":"2.0","id":2,"method":"x\u001b]0;pwned\u0007\u202e"}""", System.Text.Encoding.UTF8, "application/json"),
         };
-        rpc.Headers.Authorization = new("Bearer", "t");
+        rpc.Headers.Authorization = new("Bearer", HttpTestHost.TokenOf("t"));
         rpc.Headers.Accept.ParseAdd("application/json, text/event-stream");
         await http.SendAsync(rpc);
         server.Signal("TERM");
@@ -153,6 +153,9 @@ public sealed class HttpBinaryTests
     [InlineData(new[] { "--probe-port", "8081" }, "--probe-port applies only to the HTTP mode")]
     [InlineData(new[] { "--port", "8080" }, "--port applies only to the HTTP mode")]
     [InlineData(new[] { "--shared-credentials" }, "--shared-credentials applies only to the HTTP mode")]
+    [InlineData(new[] { "http", "--public-url", "http://mcp.example.com" }, "--public-url must use https")]
+    [InlineData(new[] { "http", "--access-token-seconds", "60" }, "--access-token-seconds applies only with sign-in")]
+    [InlineData(new[] { "--public-url", "https://mcp.example.com" }, "--public-url applies only to the HTTP mode")]
     public async Task Bad_http_flags_exit_2_naming_the_flag(string[] arguments, string expected)
     {
         var (exit, _, stderr) = await BinaryProcess.RunAsync(arguments);
@@ -166,6 +169,16 @@ public sealed class HttpBinaryTests
         var (exit, _, stderr) = await BinaryProcess.RunAsync(["http"], null, ("RAWORC_MCP_PORT", "eighty"));
         Assert.Equal(2, exit);
         Assert.Contains("RAWORC_MCP_PORT must be a port number", stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_sealing_key_exits_2_naming_the_key_and_never_quoting_it()
+    {
+        string good = Convert.ToBase64String(new byte[32]);
+        var (exit, _, stderr) = await BinaryProcess.RunAsync(["http"], null, ("RAWORC_MCP_OAUTH_KEYS", $"{good},c2hvcnQ="));
+        Assert.Equal(2, exit);
+        Assert.Contains("RAWORC_MCP_OAUTH_KEYS: key 2 of 2 is 5 bytes", stderr);
+        Assert.DoesNotContain("c2hvcnQ", stderr);
     }
 
     [Fact]

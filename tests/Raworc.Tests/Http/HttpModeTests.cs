@@ -51,7 +51,7 @@ public sealed class HttpModeTests
     public async Task The_bearer_scheme_is_case_insensitive()
     {
         await using var host = await HttpTestHost.StartAsync();
-        var response = await host.PostAsync(HttpTestHost.ToolsList, new Dictionary<string, string> { ["Authorization"] = "bearer abc" });
+        var response = await host.PostAsync(HttpTestHost.ToolsList, new Dictionary<string, string> { ["Authorization"] = "bearer " + HttpTestHost.TokenOf("abc") });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -63,7 +63,7 @@ public sealed class HttpModeTests
         await using var bob = await host.ConnectAsync("bob-token");
         Assert.Equal("alice-token", await HttpTestHost.WhoAmIAsync(alice));
         Assert.Equal("bob-token", await HttpTestHost.WhoAmIAsync(bob));
-        Assert.Equal(["Bearer alice-token", "Bearer bob-token"], host.ApiAuthorizations());
+        Assert.Equal([$"Bearer {HttpTestHost.TokenOf("alice-token")}", $"Bearer {HttpTestHost.TokenOf("bob-token")}"], host.ApiAuthorizations());
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public sealed class HttpModeTests
 
         var seen = host.ApiAuthorizations();
         Assert.Equal(callsEach * 2, seen.Count);
-        Assert.Equal(callsEach, seen.Count(a => a == "Bearer alice-token"));
-        Assert.Equal(callsEach, seen.Count(a => a == "Bearer bob-token"));
+        Assert.Equal(callsEach, seen.Count(a => a == $"Bearer {HttpTestHost.TokenOf("alice-token")}"));
+        Assert.Equal(callsEach, seen.Count(a => a == $"Bearer {HttpTestHost.TokenOf("bob-token")}"));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class HttpModeTests
         await using var host = await HttpTestHost.StartAsync(["--shared-credentials"]);
         await using var anonymous = await host.ConnectAsync(null);
         await using var carol = await host.ConnectAsync("carol-token");
-        Assert.Equal(HttpTestHost.ServerToken, await HttpTestHost.WhoAmIAsync(anonymous));
+        Assert.Equal(HttpTestHost.ServerUser, await HttpTestHost.WhoAmIAsync(anonymous));
         Assert.Equal("carol-token", await HttpTestHost.WhoAmIAsync(carol));
     }
 
@@ -182,7 +182,7 @@ public sealed class HttpModeTests
     }
 
     [Fact]
-    public async Task A_chunked_body_over_4_MiB_is_cut_with_413()
+    public async Task A_chunked_body_over_the_limit_is_cut_with_413()
     {
         await using var host = await HttpTestHost.StartAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, host.McpUrl)
@@ -191,7 +191,7 @@ public sealed class HttpModeTests
         };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TransferEncodingChunked = true;
-        request.Headers.Authorization = new("Bearer", "t");
+        request.Headers.Authorization = new("Bearer", HttpTestHost.TokenOf("t"));
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         var response = await host.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
@@ -245,7 +245,7 @@ public sealed class HttpModeTests
         var access = host.Logs.Lines.Where(l => l.Contains(Logging.AccessLogCategory)).ToList();
         Assert.Contains(access, l => l.Contains("POST /mcp 200") && l.Contains("tools/call whoami"));
         Assert.Contains(access, l => l.Contains("POST /mcp 401"));
-        Assert.DoesNotContain("secret-caller-token", host.Logs.All);
+        Assert.DoesNotContain(HttpTestHost.TokenOf("secret-caller-token"), host.Logs.All);
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public sealed class HttpModeTests
         await using var host = await HttpTestHost.StartAsync();
         host.Api.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/v0/spaces").UsingGet()).RespondWith(
             WireMock.ResponseBuilders.Response.Create().WithHeader("Content-Type", "application/json").WithBody(request =>
-                $$"""[{"name":"{{request.Headers!["Authorization"][0]["Bearer ".Length..]}}-space","active":true}]"""));
+                $$"""[{"name":"{{HttpTestHost.UserOf(request.Headers!["Authorization"][0]["Bearer ".Length..])}}-space","active":true}]"""));
         await using var alice = await host.ConnectAsync("alice");
         await using var bob = await host.ConnectAsync("bob");
         var reference = new ModelContextProtocol.Protocol.ResourceTemplateReference { Uri = "raworc://spaces/{space}" };

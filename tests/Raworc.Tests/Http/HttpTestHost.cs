@@ -16,12 +16,16 @@ namespace Raworc.Tests.Http;
 
 /// <summary>
 /// <c>raworc-mcp http</c> in process on a free loopback port, exactly as the executable builds it, with WireMock
-/// playing the Raworc API. <c>GET /auth/me</c> answers with the bearer token it received, reversed, as the user name,
-/// so a whoami result shows whose token reached the API.
+/// playing the Raworc API. Callers are named users whose tokens are shaped like Raworc's (<see cref="TokenOf"/>);
+/// <c>GET /auth/me</c> answers with the user of the bearer token it received, so a whoami result shows whose token
+/// reached the API.
 /// </summary>
 public sealed class HttpTestHost : IAsyncDisposable
 {
-    public const string ServerToken = "server-own-token-5d1c";
+    /// <summary>The user of the server's own token (RAWORC_AUTH_TOKEN).</summary>
+    public const string ServerUser = "server-own-5d1c";
+
+    public static readonly string ServerToken = TokenOf(ServerUser);
 
     private readonly WebApplication _app;
     private readonly RaworcServer _raworc;
@@ -37,6 +41,9 @@ public sealed class HttpTestHost : IAsyncDisposable
     }
 
     public WireMockServer Api { get; }
+
+    /// <summary>The server under test.</summary>
+    internal RaworcServer Raworc => _raworc;
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -70,7 +77,6 @@ public sealed class HttpTestHost : IAsyncDisposable
             .WithBody(request =>
             {
                 string token = request.Headers!.TryGetValue("Authorization", out var values) ? values[0]["Bearer ".Length..] : "";
-                // Reversed: the token itself would be masked in the result, as every caller's token is.
                 return JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = UserOf(token), ["type"] = "ServiceAccount" });
             }));
         api.Given(Request.Create().WithPath("/api/v0/spaces").UsingGet()).RespondWith(Response.Create()
@@ -95,11 +101,11 @@ public sealed class HttpTestHost : IAsyncDisposable
         return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    /// <summary>An MCP client over Streamable HTTP, sending <paramref name="token"/> as its bearer (none when null).</summary>
-    public Task<McpClient> ConnectAsync(string? token, CancellationToken ct = default)
+    /// <summary>An MCP client over Streamable HTTP, sending the token of <paramref name="user"/> as its bearer (none when null).</summary>
+    public Task<McpClient> ConnectAsync(string? user, CancellationToken ct = default)
     {
         var headers = new Dictionary<string, string>();
-        if (token is not null) headers["Authorization"] = $"Bearer {token}";
+        if (user is not null) headers["Authorization"] = $"Bearer {TokenOf(user)}";
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = McpUrl,
@@ -122,21 +128,38 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     public static string ToolsList => """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""";
 
-    public static Dictionary<string, string> Bearer(string token) => new() { ["Authorization"] = $"Bearer {token}" };
+    /// <summary>The Authorization header of <paramref name="user"/>'s token.</summary>
+    public static Dictionary<string, string> Bearer(string user) => new() { ["Authorization"] = $"Bearer {TokenOf(user)}" };
+
+    /// <summary>A token shaped like Raworc's (an HS256 JWT) naming <paramref name="user"/>, expiring in <paramref name="expiresIn"/> (default: in 2100).</summary>
+    public static string TokenOf(string user, TimeSpan? expiresIn = null)
+    {
+        long exp = expiresIn is { } delta ? DateTimeOffset.UtcNow.Add(delta).ToUnixTimeSeconds() : 4_102_444_800;
+        static string Segment(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+        string claims = JsonSerializer.Serialize(new Dictionary<string, object> { ["sub"] = user, ["exp"] = exp, ["iss"] = "raworc-rbac" });
+        return $"{Segment("""{"typ":"JWT","alg":"HS256"}"""u8.ToArray())}.{Segment(Encoding.UTF8.GetBytes(claims))}.{Segment(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(user)))}";
+    }
+
+    /// <summary>The user a token of <see cref="TokenOf"/> names ("" for anything else).</summary>
+    public static string UserOf(string token)
+    {
+        string[] parts = token.Split('.');
+        if (parts.Length != 3) return "";
+        using var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+        return claims.RootElement.GetProperty("sub").GetString() ?? "";
+    }
 
     /// <summary>The Authorization headers the API received, in order.</summary>
     public IReadOnlyList<string> ApiAuthorizations() =>
         Api.LogEntries.Select(e => e.RequestMessage.Headers is { } h && h.TryGetValue("Authorization", out var v) ? v[0] : "").ToList();
 
-    private static string UserOf(string token) => new([.. token.Reverse()]);
-
-    /// <summary>The token whose owner whoami names.</summary>
+    /// <summary>The user whoami names.</summary>
     public static async Task<string> WhoAmIAsync(McpClient client, CancellationToken ct = default)
     {
         var result = await client.CallToolAsync("whoami", cancellationToken: ct);
         string text = McpTestHost.Text(result);
         Assert.False(result.IsError == true, text);
-        return UserOf(JsonDocument.Parse(text).RootElement.GetProperty("user").GetString()!);
+        return JsonDocument.Parse(text).RootElement.GetProperty("user").GetString()!;
     }
 
     public async ValueTask DisposeAsync()
