@@ -6,7 +6,8 @@
 #   users    2 users with different Raworc tokens make 500 interleaved concurrent calls; the stand-in's request log
 #            proves that every API call carried its own caller's token
 #   failover one replica is killed mid-load; every call started after that succeeds
-#   drain    SIGTERM on a replica with wait_for_build in flight: the call finishes, the replica exits 0
+#   drain    SIGTERM on a replica with wait_for_build in flight: the call answers still_waiting within 10 s, the
+#            same wait called again through the balancer ends with the completed build, the replica exits 0
 #   sign-in  3 more replicas with --public-url (the address of their own nginx) and one RAWORC_MCP_OAUTH_KEYS, their
 #            own stand-in minting short-lived Raworc tokens; the sign-in page answered by headless chromium
 #            (playwright-core; scripts/fleet/signin.mjs): the challenge and metadata before a token, a raw Raworc token
@@ -198,10 +199,14 @@ ports=()
 replica_pids=()  # direct mode: the process of each replica
 names=()         # podman mode: the container of each replica
 # The load steps push one caller far past the default rate limit (20/s); a high limit keeps the limiter in the path.
-replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000)
+# Likewise for the requests one caller may have in flight.
+replica_env=(RAWORC_API_URL="$api_url" RAWORC_MCP_DRAIN_SECONDS=10 RAWORC_MCP_RATE_LIMIT=5000 RAWORC_MCP_REQUESTS_PER_CALLER=1000)
+probe_ports=()   # each replica's own probe port: the replicas share the host's network
 start_replica() { # INDEX PORT [VAR=VALUE...]: replica_env, then the extra settings (the later of two wins)
   local index="$1" port="$2" name="raworc-mcp-$tag-$1" e podman_env=()
   shift 2
+  probe_ports[$1]="$(free_port)"
+  set -- RAWORC_MCP_PROBE_PORT="${probe_ports[$1]}" "$@"
   for e in "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port"; do podman_env+=(-e "$e"); done
   if [ -n "$image" ]; then
     # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
@@ -224,6 +229,8 @@ done
 for i in 1 2 3; do
   [ "$ok" = 1 ] || break
   wait_status "http://127.0.0.1:${ports[$i]}/readyz" 200 30 || { ok=0; show_log "$logs/replica-$i.log"; }
+  [ "$ok" = 1 ] || break
+  wait_status "http://127.0.0.1:${probe_ports[$i]}/healthz" 200 10 || { ok=0; show_log "$logs/replica-$i.log"; }
 done
 if [ "$ok" != 1 ]; then
   record replicas FAIL "$t" "a replica did not become ready on /readyz (logs in $logs)"
@@ -238,7 +245,7 @@ if [ -n "$image" ]; then
     record replicas FAIL "$t" "raworc-mcp healthcheck failed inside the container (see $logs/healthcheck.log)"
   fi
 fi
-record replicas ok "$t" "ports ${ports[*]}: /healthz and /readyz answer 200$health"
+record replicas ok "$t" "ports ${ports[*]} (probes also on ${probe_ports[1]} ${probe_ports[2]} ${probe_ports[3]}): /healthz and /readyz answer 200$health"
 
 # ---- nginx ----------------------------------------------------------------------------------------------------------
 t=$(now_ms)
@@ -298,7 +305,7 @@ t=$(now_ms)
 if [ -n "$image" ]; then term1="${podman_cmd[*]} kill --signal TERM ${names[1]} >/dev/null"
 else term1="kill -TERM ${replica_pids[1]}"; fi
 readyz_probe="for i in \$(seq 20); do s=\$(node -e 'fetch(process.argv[1]).then(r=>console.log(r.status),()=>console.log(\"000\"))' http://127.0.0.1:${ports[1]}/readyz); [ \"\$s\" != 200 ] && { echo \"\$s\" >$work/readyz; break; }; sleep 0.1; done"
-if fleet drain --url "http://127.0.0.1:${ports[1]}/mcp" --signal-cmd "$term1 && $readyz_probe" >"$logs/drain.log" 2>&1; then
+if fleet drain --url "http://127.0.0.1:${ports[1]}/mcp" --again-url "$mcp_url" --signal-cmd "$term1 && $readyz_probe" >"$logs/drain.log" 2>&1; then
   if [ -n "$image" ]; then code="$(timeout 30 "${podman_cmd[@]}" wait "${names[1]}" 2>/dev/null || echo '?')"
   else code=0; timeout 30 bash -c "while kill -0 ${replica_pids[1]} 2>/dev/null; do sleep 0.1; done" || code='still running'
     wait "${replica_pids[1]}" 2>/dev/null || code=$?; fi

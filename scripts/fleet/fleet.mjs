@@ -11,9 +11,10 @@
 //   node fleet.mjs load  --url U --api-url A --calls 400 --concurrency 16 --midway-after 100 --midway-cmd CMD
 //        a steady load; after MIDWAY-AFTER answers, runs CMD (e.g. kill a replica) and records when it returned;
 //        every call started after that must succeed (calls in flight at that moment may fail, and are counted)
-//   node fleet.mjs drain --url U --api-url A --signal-cmd CMD
+//   node fleet.mjs drain --url U --api-url A --signal-cmd CMD --again-url B
 //        starts a build and a wait_for_build on it at U (one replica), runs CMD (SIGTERM that replica) while the
-//        call is in flight, and requires the call to finish with the completed build
+//        call is in flight; the call must answer still_waiting (the replica is shutting down) within 10 s of the
+//        signal, and the same wait called again at B (the balancer: another replica) must end with the completed build
 // Common: --sdk-dir DIR (node_modules with @modelcontextprotocol/sdk; default artifacts/e2e), --timeout-ms N.
 // Exit 0 on success, 1 on a failed check (with a clear message), 2 on bad usage.
 import { spawnSync } from 'node:child_process';
@@ -49,6 +50,7 @@ for (let i = 0; i < rest.length; i++) {
     case '--midway-after': opts.midwayAfter = number(); break;
     case '--midway-cmd': opts.midwayCmd = value(); break;
     case '--signal-cmd': opts.signalCmd = value(); break;
+    case '--again-url': opts.againUrl = value(); break;
     case '--timeout-ms': opts.timeoutMs = number(); break;
     case '--sdk-dir': opts.sdkDir = path.resolve(value()); break;
     default: usage(`unknown argument ${a}`);
@@ -58,7 +60,7 @@ if (!['job', 'users', 'load', 'drain'].includes(mode)) usage(`unknown mode ${mod
 if (!opts.url || !opts.apiUrl) usage('--url and --api-url are required');
 if (mode === 'users' && !opts.requestLog) usage('users needs --request-log');
 if (mode === 'load' && !opts.midwayCmd) usage('load needs --midway-cmd');
-if (mode === 'drain' && !opts.signalCmd) usage('drain needs --signal-cmd');
+if (mode === 'drain' && (!opts.signalCmd || !opts.againUrl)) usage('drain needs --signal-cmd and --again-url');
 
 let Client, StreamableHTTPClientTransport, sdkVersion;
 try {
@@ -86,8 +88,8 @@ async function login(account) {
 }
 
 // ---- MCP clients -------------------------------------------------------------------------------------------------
-async function connect(token, name) {
-  const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
+async function connect(token, name, url = opts.url) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { Authorization: `Bearer ${token}` } },
   });
   const client = new Client({ name, version: '1.0.0' });
@@ -192,18 +194,29 @@ async function load() {
 }
 
 async function drain() {
-  const client = await connect(await login(opts.account), 'raworc-mcp-fleet-drain');
+  const token = await login(opts.account);
+  const client = await connect(token, 'raworc-mcp-fleet-drain');
   const build = await call(client, 'create_build', {});
   const t0 = Date.now();
   const waiting = call(client, 'wait_for_build', { build_id: build.build_id, timeout_seconds: 50 }, 60000);
   // Let the request reach the server and start polling before the signal.
   await new Promise((r) => setTimeout(r, 500));
+  const signalledAt = Date.now();
   runCommand(opts.signalCmd);
-  const signalledAfter = Date.now() - t0;
-  const built = await waiting;
+  const first = await waiting;
+  const answeredAfter = Date.now() - signalledAt;
+  check(first.status === 'completed' || (first.still_waiting === true && /shutting down/.test(first.note ?? '')),
+    `wait_for_build answered ${JSON.stringify(first).slice(0, 300)}, not still_waiting with a shutdown note`);
+  check(answeredAfter <= 10000, `wait_for_build answered ${answeredAfter} ms after SIGTERM, more than 10 s`);
+  let built = first;
+  if (first.status !== 'completed') {
+    const again = await connect(token, 'raworc-mcp-fleet-drain-again', opts.againUrl);
+    built = await call(again, 'wait_for_build', { build_id: build.build_id, timeout_seconds: 50 }, 60000);
+  }
   check(built.status === 'completed', `wait_for_build ended with ${JSON.stringify(built.status)}`);
-  say(`OK: wait_for_build in flight when the replica got SIGTERM (${signalledAfter} ms in) finished with the completed build ` +
-    `after ${Date.now() - t0} ms`);
+  say(`OK: wait_for_build in flight when the replica got SIGTERM (${signalledAt - t0} ms in) answered ` +
+    `${first.status === 'completed' ? 'the completed build' : 'still_waiting'} ${answeredAfter} ms after the signal; ` +
+    `called again through the balancer, it ended with the completed build after ${Date.now() - t0} ms`);
 }
 
 try {

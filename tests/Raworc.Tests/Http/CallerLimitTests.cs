@@ -27,8 +27,8 @@ public sealed class CallerLimitTests
         client.CallToolAsync("wait_for_build", new Dictionary<string, object?> { ["build_id"] = WaitToolTests.BuildId }).AsTask();
 
     /// <summary>Polls of the build so far: each wait under way has made at least one.</summary>
-    internal static int BuildReads(HttpTestHost host, string token) =>
-        host.Api.LogEntries.Count(e => e.RequestMessage.Path == BuildPath && e.RequestMessage.Headers!["Authorization"][0] == $"Bearer {token}");
+    internal static int BuildReads(HttpTestHost host, string user) =>
+        host.Api.LogEntries.Count(e => e.RequestMessage.Path == BuildPath && e.RequestMessage.Headers!["Authorization"][0] == $"Bearer {HttpTestHost.TokenOf(user)}");
 
     [Fact]
     public async Task A_caller_runs_only_so_many_waits_at_once_and_the_next_gets_a_tool_error_naming_the_limit()
@@ -91,7 +91,8 @@ public sealed class CallerLimitTests
         await WaitToolTests.WaitUntilAsync(() => BuildReads(host, "alice") >= 2);
 
         // The scheme's case and the spacing make no new caller.
-        foreach (string header in new[] { "Bearer alice", "bearer alice", "BEARER   alice " })
+        string token = HttpTestHost.TokenOf("alice");
+        foreach (string header in new[] { $"Bearer {token}", $"bearer {token}", $"BEARER   {token} " })
         {
             var refused = await host.PostAsync(HttpTestHost.ToolsList, new Dictionary<string, string> { ["Authorization"] = header });
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);

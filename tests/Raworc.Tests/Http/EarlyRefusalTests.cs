@@ -27,14 +27,15 @@ public sealed class EarlyRefusalTests
     }
 
     [Theory]
-    [InlineData("Authorization: Bearer t\r\n", 6L * 1024 * 1024, "413")] // a declared length over the limit
-    [InlineData("", 6L * 1024 * 1024, "413")]                          // the same without a token: the length is checked first
+    [InlineData("bearer", 6L * 1024 * 1024, "413")] // a declared length over the limit
+    [InlineData("", 6L * 1024 * 1024, "401")]       // the same without a token: the token is checked first
     [InlineData("", 3L * 1024 * 1024, "401")]
     [InlineData("Authorization: Basic YTpi\r\n", 512 * 1024, "401")]
     [InlineData("Origin: http://evil.example\r\n", 6L * 1024 * 1024, "403")]
     public async Task A_refusal_is_read_by_a_client_that_sends_its_whole_body_first(string headers, long bodyBytes, string status)
     {
         await using var host = await HttpTestHost.StartAsync();
+        if (headers == "bearer") headers = $"Authorization: Bearer {HttpTestHost.TokenOf("t")}\r\n";
         string line = await SendWholeBodyThenReadAsync(host, headers, bodyBytes);
         Assert.StartsWith($"HTTP/1.1 {status}", line);
         Assert.Empty(host.Api.LogEntries);
@@ -46,7 +47,7 @@ public sealed class EarlyRefusalTests
         await using var host = await HttpTestHost.StartAsync(["--rate-limit", "1"]);
         // A burst of two is allowed; the third request in a row is over the rate.
         for (int i = 0; i < 2; i++) await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer("greedy"));
-        string line = await SendWholeBodyThenReadAsync(host, "Authorization: Bearer greedy\r\n", 3L * 1024 * 1024);
+        string line = await SendWholeBodyThenReadAsync(host, $"Authorization: Bearer {HttpTestHost.TokenOf("greedy")}\r\n", 3L * 1024 * 1024);
         Assert.StartsWith("HTTP/1.1 429", line);
     }
 

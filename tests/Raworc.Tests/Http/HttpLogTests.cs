@@ -29,7 +29,7 @@ public sealed class HttpLogTests(ITestOutputHelper output)
         // Percent-encoded: ESC [31m, BEL, BS, CR, LF, RIGHT-TO-LEFT OVERRIDE, LINE SEPARATOR, and a backslash.
         string status = await RawRequestAsync(host, "GET /x%1B%5B31m%07%08%0D%0Ay%E2%80%AE%E2%80%A8%5C HTTP/1.1\r\nHost: a\r\n");
         Assert.Contains("404", status);
-        string rpc = await RawRequestAsync(host, "POST /mcp HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n",
+        string rpc = await RawRequestAsync(host, $"POST /mcp HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer {HttpTestHost.TokenOf("t")}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n",
             """{"jsonrpc":"2.0","id":1,"method":"evil\u001b[2J\u0007\r\nINFO forged line\u202e"}""");
 
         // The access line is written once the answer has gone out.
@@ -65,7 +65,7 @@ public sealed class HttpLogTests(ITestOutputHelper output)
             Content = new StringContent($$$$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"wait_for_build","arguments":{"build_id":"{{{{WaitToolTests.BuildId}}}}"}}}""",
                 Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new("Bearer", "alice");
+        request.Headers.Authorization = new("Bearer", HttpTestHost.TokenOf("alice"));
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         var call = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
         await WaitToolTests.WaitUntilAsync(() => CallerLimitTests.BuildReads(host, "alice") >= 1);
