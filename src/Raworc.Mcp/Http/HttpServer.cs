@@ -103,6 +103,7 @@ internal static class HttpServer
             : Plain(context, StatusCodes.Status200OK, "ready"));
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
+            if (signIn is not null) mcp.Use(SignIn.SignInCors.ForMcp);
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
             mcp.Use(signIn is null ? CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials) : new SignIn.BearerCheck(signIn).InvokeAsync);

@@ -32,7 +32,14 @@ internal sealed class BearerCheck(SignInService signIn)
                 await ChallengeAsync(context, "invalid_token", "the access token has expired; refresh it or sign in again").ConfigureAwait(false);
                 return;
             }
-            using (ScopeFilters.Grant(SignInScopes.Level(grant.Scope), grant.Scope))
+            int level = SignInScopes.Level(grant.Scope);
+            if (level < SignInScopes.Level(SignInScopes.Destroy) && await CalledToolAsync(context).ConfigureAwait(false) is { } tool
+                && signIn.NeededLevels.TryGetValue(tool, out int needed) && needed > level)
+            {
+                await InsufficientScopeAsync(context, tool, needed).ConfigureAwait(false);
+                return;
+            }
+            using (ScopeFilters.Grant(level, grant.Scope))
             using (signIn.Api.ActAs(grant.Raworc))
                 await next(context).ConfigureAwait(false);
             return;
@@ -55,6 +62,46 @@ internal sealed class BearerCheck(SignInService signIn)
         if (error is not null) challenge += $", error=\"{error}\", error_description=\"{message.Replace("\"", "'", StringComparison.Ordinal)}\"";
         context.Response.Headers.WWWAuthenticate = challenge;
         return HttpResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", message);
+    }
+
+    /// <summary>
+    /// 403 <c>insufficient_scope</c> naming every scope the call needs, so that a client can ask the user for more
+    /// (MCP step-up authorization). Only for a call this check can see; the scope filters refuse any other.
+    /// </summary>
+    private Task InsufficientScopeAsync(HttpContext context, string tool, int needed)
+    {
+        string scope = string.Join(' ', SignInScopes.Supported(signIn.Configuration).Take(needed));
+        context.Response.Headers.WWWAuthenticate =
+            $"Bearer error=\"insufficient_scope\", scope=\"{scope}\", resource_metadata=\"{signIn.ResourceMetadataUrl}\", error_description=\"{tool} needs {SignInScopes.Name(needed)}\"";
+        return HttpResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "insufficient_scope",
+            $"the tool {tool} needs the scope {SignInScopes.Name(needed)}, which this sign-in did not grant; sign in again and allow it");
+    }
+
+    /// <summary>
+    /// The tool a tools/call request names, read from a copy of the body that then replaces it (bodies are bounded by
+    /// the server's request limit); null for anything else or anything unreadable, which the MCP layer answers.
+    /// </summary>
+    private static async Task<string?> CalledToolAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method)) return null;
+        using var copy = new MemoryStream();
+        await context.Request.Body.CopyToAsync(copy, context.RequestAborted).ConfigureAwait(false);
+        byte[] bytes = copy.ToArray();
+        context.Request.Body = new MemoryStream(bytes, writable: false);
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(bytes);
+            var root = json.RootElement;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && root.TryGetProperty("method", out var method) && method.ValueEquals(ModelContextProtocol.Protocol.RequestMethods.ToolsCall)
+                && root.TryGetProperty("params", out var parameters) && parameters.ValueKind == System.Text.Json.JsonValueKind.Object
+                && parameters.TryGetProperty("name", out var name) && name.ValueKind == System.Text.Json.JsonValueKind.String
+                ? name.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Three dot-separated base64url parts: the shape of a Raworc token (a JWT), which no sealed token has.</summary>
