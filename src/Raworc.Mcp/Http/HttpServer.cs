@@ -114,6 +114,7 @@ internal static class HttpServer
         Probes.Map(app, settings, drain);
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
+            if (signIn is not null) mcp.Use(SignIn.SignInCors.ForMcp);
             mcp.Use(drain.TrackAsync);
             // With sign-in, opening the access token is the cheap check, and the limits below key on the Raworc token inside.
             if (signIn is not null) mcp.Use(new SignIn.BearerCheck(signIn).InvokeAsync);
@@ -121,6 +122,7 @@ internal static class HttpServer
             if (signIn is null) mcp.Use(credentials.InvokeAsync);
             mcp.Use(callers.InvokeAsync);
             mcp.Use(bodies.InvokeAsync);
+            if (signIn is not null) mcp.Use(new SignIn.ScopeCheck(signIn).InvokeAsync);
             mcp.UseRequestTimeouts();
         });
         if (signIn is not null)

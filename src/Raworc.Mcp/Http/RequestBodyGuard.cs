@@ -52,7 +52,7 @@ internal sealed class RequestBodyGuard(JsonLimits limits, ByteBudget budget, Fun
                 await InvalidParamsAsync(context, scan.RawId).ConfigureAwait(false);
                 return;
             }
-            context.Request.Body = new MemoryStream(body, 0, length, writable: false);
+            context.Request.Body = new MemoryStream(body, 0, length, writable: false, publiclyVisible: true); // ScopeCheck reads it in place
             await next(context).ConfigureAwait(false);
         }
         finally

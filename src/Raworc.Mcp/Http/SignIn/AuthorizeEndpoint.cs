@@ -96,7 +96,8 @@ internal sealed class AuthorizeEndpoint(SignInService signIn)
             await ShowFormAsync(context, StatusCodes.Status200OK, pending, client, requestText, browser, "Enter your Raworc account name and password.").ConfigureAwait(false);
             return;
         }
-        if (!signIn.Attempts.TryAttempt(username, context.Connection.RemoteIpAddress?.ToString()))
+        string? address = context.Connection.RemoteIpAddress?.ToString();
+        if (signIn.Attempts.Blocked(username, address))
         {
             signIn.Logger.LogWarning("Sign-in attempt limit reached for an account or from {Address}", context.Connection.RemoteIpAddress);
             context.Response.Headers.RetryAfter = ((int)SignInAttempts.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -111,6 +112,7 @@ internal sealed class AuthorizeEndpoint(SignInService signIn)
         }
         catch (RaworcApiException e) when (e.StatusCode is 401 or 403)
         {
+            signIn.Attempts.Failed(username, address);
             await ShowFormAsync(context, StatusCodes.Status200OK, pending, client, requestText, browser, "The account name or password is wrong.").ConfigureAwait(false);
             return;
         }

@@ -32,6 +32,7 @@ internal sealed class BearerCheck(SignInService signIn)
                 await ChallengeAsync(context, "invalid_token", "the access token has expired; refresh it or sign in again").ConfigureAwait(false);
                 return;
             }
+            // The scopes are checked once the body has been read within the request limits (ScopeCheck).
             using (ScopeFilters.Grant(SignInScopes.Level(grant.Scope), grant.Scope))
             using (signIn.Api.ActAs(grant.Raworc))
                 await next(context).ConfigureAwait(false);

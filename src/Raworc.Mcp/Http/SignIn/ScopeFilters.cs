@@ -14,6 +14,9 @@ internal sealed class ScopeFilters(SignInService signIn)
 
     private static readonly AsyncLocal<Caller?> Current = new();
 
+    /// <summary>The scope level the current request's caller was granted; null when no sign-in applies.</summary>
+    public static int? CurrentLevel => Current.Value?.Level;
+
     /// <summary>Until disposed, the current request's caller holds <paramref name="scope"/>.</summary>
     public static IDisposable Grant(int level, string scope)
     {

@@ -24,4 +24,23 @@ internal static class SignInCors
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
     };
+
+    /// <summary>
+    /// /mcp for a browser-based client whose origin the Origin check allowed (<c>--allowed-origins</c>): its preflight
+    /// is answered, and the 401 challenge it must read to find sign-in (<c>WWW-Authenticate</c>) is exposed to it.
+    /// </summary>
+    public static Task ForMcp(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Headers.Origin is not { Count: > 0 } origin) return next(context);
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = origin.ToString();
+        headers.Vary = "Origin";
+        headers.AccessControlExposeHeaders = "WWW-Authenticate, Retry-After, Mcp-Protocol-Version";
+        if (!HttpMethods.IsOptions(context.Request.Method)) return next(context);
+        headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+        headers.AccessControlAllowHeaders = "Authorization, Content-Type, Accept, MCP-Protocol-Version, Last-Event-ID";
+        headers.AccessControlMaxAge = "600";
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
 }

@@ -14,6 +14,12 @@ public sealed class BearerCheckTests
         await using var client = await driver.Host.ConnectAsync(tokens.GetProperty("access_token").GetString());
         Assert.Equal(SignInDriver.RaworcToken, await HttpTestHost.WhoAmIAsync(client));
         Assert.Equal($"Bearer {SignInDriver.RaworcToken}", driver.Host.ApiAuthorizations().Last());
+
+        // Logged at trace level: no password, code, token or Raworc token.
+        string logs = driver.Host.Logs.All;
+        Assert.NotEmpty(logs);
+        foreach (string secret in new[] { SignInDriver.Password, SignInDriver.RaworcToken, tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()! })
+            Assert.DoesNotContain(secret, logs);
     }
 
     [Fact]
@@ -102,9 +108,36 @@ public sealed class BearerCheckTests
         Assert.DoesNotContain("create_space", readable);
         Assert.All((await readClient.ListToolsAsync()), t => Assert.True(t.ProtocolTool.Annotations?.ReadOnlyHint));
 
-        var refused = await readClient.CallToolAsync("create_space", new Dictionary<string, object?> { ["name"] = "x" });
-        Assert.True(refused.IsError);
-        Assert.Contains("needs the scope raworc:write", McpTestHost.Text(refused));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => readClient.CallToolAsync("create_space", new Dictionary<string, object?> { ["name"] = "x" }).AsTask());
+        Assert.Contains("needs the scope raworc:write", refused.Message);
+
+        // A body two JSON readers could read differently (the tool named twice) still reaches no tool beyond the scope:
+        // the HTTP check reads one name, and the scope filter checks the name the server acts on.
+        var twice = await driver.Host.PostAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_space","name":"list_spaces","arguments":{"name":"x"}}}""",
+            HttpTestHost.Bearer(read.GetProperty("access_token").GetString()!));
+        string answer = await twice.Content.ReadAsStringAsync();
+        Assert.True(!answer.Contains("create_space", StringComparison.Ordinal) || answer.Contains("needs the scope raworc:write", StringComparison.Ordinal), answer);
         Assert.DoesNotContain(driver.Host.Api.LogEntries, e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path.EndsWith("/spaces", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_call_beyond_the_scope_seen_at_the_http_level_is_403_insufficient_scope_with_the_scopes_it_needs()
+    {
+        await using var driver = await SignInDriver.StartAsync(["--allow-destructive"]);
+        var (_, read) = await driver.TokensAsync(scope: "raworc:read");
+        string access = read.GetProperty("access_token").GetString()!;
+        var response = await driver.Host.PostAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_space","arguments":{"name":"x"}}}""",
+            HttpTestHost.Bearer(access));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        string challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains("error=\"insufficient_scope\"", challenge);
+        Assert.Contains("scope=\"raworc:read raworc:write raworc:destroy\"", challenge);
+        Assert.Contains("resource_metadata=", challenge);
+        Assert.Contains("needs the scope raworc:destroy", await response.Content.ReadAsStringAsync());
+
+        var allowed = await driver.Host.PostAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_spaces","arguments":{}}}""",
+            HttpTestHost.Bearer(access));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("\"result\"", await allowed.Content.ReadAsStringAsync());
     }
 }

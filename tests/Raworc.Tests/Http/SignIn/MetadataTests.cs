@@ -79,6 +79,27 @@ public sealed class MetadataTests
     }
 
     [Fact]
+    public async Task A_browser_client_of_an_allowed_origin_gets_its_preflight_and_can_read_the_challenge()
+    {
+        await using var driver = await SignInDriver.StartAsync(["--allowed-origins", "http://localhost:6274"]);
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/mcp");
+        preflight.Headers.Add("Origin", "http://localhost:6274");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type");
+        var answer = await driver.Http.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.Equal("http://localhost:6274", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("Authorization", answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
+
+        var unauthorized = await driver.Host.PostAsync(HttpTestHost.ToolsList, new Dictionary<string, string> { ["Origin"] = "http://localhost:6274" });
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Contains("WWW-Authenticate", unauthorized.Headers.GetValues("Access-Control-Expose-Headers").Single());
+
+        var foreign = await driver.Host.PostAsync(HttpTestHost.ToolsList, new Dictionary<string, string> { ["Origin"] = "https://evil.example" });
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_public_url_there_is_no_sign_in_and_raw_tokens_work_as_before()
     {
         await using var host = await HttpTestHost.StartAsync();

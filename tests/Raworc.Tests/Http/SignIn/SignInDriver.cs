@@ -12,11 +12,12 @@ namespace Raworc.Tests.Http.SignIn;
 /// <summary>
 /// Drives sign-in against <see cref="HttpTestHost"/> as a client and a browser would, over raw HTTP: registration,
 /// the sign-in page and its form (cookie included), the redirect, and the token endpoint. Raworc's login (WireMock)
-/// takes alice / right and answers <see cref="RaworcToken"/>, valid until <see cref="RaworcExpires"/>.
+/// takes alice / <see cref="Password"/> and answers <see cref="RaworcToken"/>, valid until <see cref="RaworcExpires"/>.
 /// </summary>
 public sealed partial class SignInDriver : IAsyncDisposable
 {
     public const string Issuer = "https://mcp.example.test";
+    public const string Password = "right-horse-7c2e";
     public const string Resource = Issuer + "/mcp";
     public const string Redirect = "http://127.0.0.1:43117/callback";
     public const string RaworcToken = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
@@ -48,7 +49,7 @@ public sealed partial class SignInDriver : IAsyncDisposable
         var driver = new SignInDriver(host, clock) { RaworcExpires = clock.GetUtcNow().AddHours(24) };
         if (loginAnswers)
         {
-            host.Api.Given(Request.Create().WithPath("/api/v0/auth/login").UsingPost().WithBody(new JsonMatcher("""{"user":"alice","pass":"right"}""")))
+            host.Api.Given(Request.Create().WithPath("/api/v0/auth/login").UsingPost().WithBody(new JsonMatcher("""{"user":"alice","pass":"right-horse-7c2e"}""")))
                 .AtPriority(1).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(_ => JsonSerializer.Serialize(
                     new Dictionary<string, string> { ["token"] = RaworcToken, ["token_type"] = "Bearer", ["expires_at"] = driver.RaworcExpires.ToString("O") })));
             host.Api.Given(Request.Create().WithPath("/api/v0/auth/login").UsingPost()).AtPriority(10)
@@ -96,7 +97,7 @@ public sealed partial class SignInDriver : IAsyncDisposable
     }
 
     /// <summary>POSTs the sign-in form; null fields are left out.</summary>
-    public Task<HttpResponseMessage> SubmitAsync(Page page, string? username = "alice", string? password = "right", string decision = "allow",
+    public Task<HttpResponseMessage> SubmitAsync(Page page, string? username = "alice", string? password = Password, string decision = "allow",
         bool readOnly = false, string? cookie = null, bool withCsrf = true)
     {
         var fields = new List<KeyValuePair<string, string>>();
