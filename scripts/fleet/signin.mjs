@@ -7,7 +7,8 @@
 //        what a client meets before it has a token, through the balancer: 401 with the WWW-Authenticate challenge
 //        for no token, for a raw Raworc token and for a forged one; the protected-resource and authorization-server
 //        metadata; the sign-in page (screenshots DIR/signin-wide.png 1280x800 and DIR/signin-narrow.png 390x844), a
-//        wrong password (the page again, 200), Cancel (redirect with error=access_denied)
+//        wrong password (the page again, 200), Cancel (redirect with error=access_denied), "Read-only access" (a token
+//        with scope raworc:read: no write tools listed, a write call refused)
 //   node signin.mjs job --url U --api-url A --replicas R1,R2,R3 --raworc-token-seconds N
 //        the TypeScript SDK's own auth() flow (discovery, dynamic registration, PKCE, token) with the page answered in
 //        the browser, then a whole job through the balancer; the access token expires and the SDK's refresh is
@@ -23,10 +24,10 @@
 //   node signin.mjs consent --url U --api-url A
 //        the TypeScript SDK v2 client on revision 2026-07-28 signs in, then asks for secret values: with consent
 //        (the server's input-required elicitation answered "accept") it gets them, declining it gets none
-//        (exit 3 when the server refuses show_values without asking: it has no such consent)
 // Common: --sdk-dir DIR (the pinned npm install; default artifacts/e2e), --account NAME (default admin; the stand-in's
 // password is admin), --timeout-ms N. Exit 0 on success, 1 on a failed check (with a clear message), 2 on bad usage.
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -133,14 +134,31 @@ async function registerClient(redirectUri, name) {
   return body.client_id;
 }
 
-/** An authorization request as a client sends it (PKCE S256 with a throwaway verifier: these never reach /token). */
-function authorizationUrl(clientId, redirectUri, state, scope) {
+/** A PKCE pair (RFC 7636, S256). */
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** An authorization request as a client sends it, for the code challenge of `pair` (a fresh one when not given). */
+function authorizationUrl(clientId, redirectUri, state, scope, pair = pkce()) {
   const u = new URL(`${issuer}/authorize`);
   u.search = new URLSearchParams({
     response_type: 'code', client_id: clientId, redirect_uri: redirectUri, state, scope, resource: mcpUrl.href,
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGjSstw-cM', code_challenge_method: 'S256',
+    code_challenge: pair.challenge, code_challenge_method: 'S256',
   }).toString();
   return u.href;
+}
+
+/** The token endpoint's answer to an authorization code (a public client: client_id, no secret). */
+async function redeem(clientId, redirectUri, code, verifier) {
+  const r = await fetch(`${issuer}/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: clientId, resource: mcpUrl.href }),
+  });
+  const body = await r.json().catch(() => ({}));
+  check(r.status === 200 && typeof body.access_token === 'string', `POST /token answered ${r.status} ${body.error ?? ''}`);
+  return body;
 }
 
 function freePort() {
@@ -219,8 +237,23 @@ async function checks() {
     check(cancelled.status === 302 || cancelled.status === 303, `Cancel answered ${cancelled.status}, expected a redirect`);
     check(back.searchParams.get('error') === 'access_denied' && back.searchParams.get('state') === 'cancel-state' && !back.searchParams.has('code'),
       `Cancel came back as ${back.search.replace(/code=[^&]*/, 'code=…')}, expected error=access_denied with the state and no code`);
+    // "Read-only access" ticked: the token gets raworc:read only, and the server keeps to it.
+    const pair = pkce();
+    const readOnlyUrl = authorizationUrl(clientId, loop.redirectUrl, 'read-only', 'raworc:read raworc:write', pair);
+    const ro = await answerSignInPage(browser, readOnlyUrl, { username: opts.account, password, readOnly: true });
+    check(ro.status === 302 || ro.status === 303, `Allow with "Read-only access" answered ${ro.status}`);
+    const token = await redeem(clientId, loop.redirectUrl, codeFrom(await loop.next(), new URL(readOnlyUrl), issuer), pair.verifier);
+    check(token.scope === 'raworc:read', `a read-only sign-in got scope "${token.scope}"`);
+    const client = new sdk.Client({ name: 'raworc-mcp-fleet-read-only', version: '1.0.0' });
+    await client.connect(new sdk.StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token.access_token}` } } }), { timeout: 20000 });
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    check(names.includes('whoami') && !names.includes('create_space'), `a read-only token lists ${names.length} tools${names.includes('create_space') ? ', create_space among them' : ', without whoami'}`);
+    const refused = await client.callTool({ name: 'create_space', arguments: { name: 'read-only-must-not', description: 'x' } }).catch((e) => ({ isError: true, content: [{ type: 'text', text: e.message }] }));
+    check(refused.isError === true, 'a read-only token could call create_space');
+    await client.close();
     say(`OK: no token, a raw Raworc token and a forged one get 401 with resource_metadata="${prmUrl}"${scope ? ` scope="${scope}"` : ''}; ` +
       'metadata at both well-known paths agrees; a wrong password shows the page again (200); Cancel redirects with error=access_denied; ' +
+      `"Read-only access" gives scope raworc:read, ${names.length} tools, create_space refused; ` +
       `screenshots ${path.basename(wide)} and ${path.basename(narrow)} (${Date.now() - started} ms)`);
   } finally {
     loop.close();
@@ -441,7 +474,13 @@ async function consent() {
     transport = new v2.StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
     const client = new v2.Client({ name: 'raworc-mcp-fleet-consent', version: '1.0.0' },
       { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
-    client.setRequestHandler('elicitation/create', async (request) => { asked.push(request.params.message); return { action: answer }; });
+    // The user at the question: accepting fills the form's yes/no fields with yes; declining sends nothing.
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(request.params.message);
+      if (answer !== 'accept') return { action: answer };
+      const fields = Object.entries(request.params.requestedSchema?.properties ?? {});
+      return { action: 'accept', content: Object.fromEntries(fields.filter(([, f]) => f.type === 'boolean').map(([name]) => [name, true])) };
+    });
     await client.connect(transport, { timeout: 20000 });
     return client;
   };
@@ -471,14 +510,6 @@ async function consent() {
     };
     answer = 'accept';
     const accepted = await secret();
-    // A server without consent over input-required results refuses show_values on a stateless HTTP mode, naming
-    // the operator's switch: nothing to test here (the caller records a skip), unlike any other answer.
-    if (asked.length === 0 && accepted.isError && accepted.text.includes('--allow-secret-values')) {
-      await client.close();
-      console.log(`signin ${mode}: SKIP: TypeScript SDK v2 ${version} on 2026-07-28 signed in, but this server refuses show_values ` +
-        'without asking (no consent over input-required results in it)');
-      process.exit(3);
-    }
     check(asked.length === 1, `the server asked for consent ${asked.length} times on the first show_values call, expected once`);
     check(!accepted.isError && accepted.text.includes(value), `after consenting, get_secret answered ${accepted.text.slice(0, 200)}`);
     answer = 'decline';
