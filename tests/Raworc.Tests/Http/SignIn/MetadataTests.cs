@@ -61,10 +61,7 @@ public sealed class MetadataTests
         await using var driver = await SignInDriver.StartAsync();
         foreach (string path in new[] { "/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/mcp", "/register", "/token" })
         {
-            var preflight = new HttpRequestMessage(HttpMethod.Options, path);
-            preflight.Headers.Add("Origin", "http://localhost:6274");
-            preflight.Headers.Add("Access-Control-Request-Method", "POST");
-            var response = await driver.Http.SendAsync(preflight);
+            var response = await driver.Http.SendAsync(Preflight(path));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
             Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
             Assert.Contains("WWW-Authenticate", response.Headers.GetValues("Access-Control-Expose-Headers").Single());
@@ -82,11 +79,7 @@ public sealed class MetadataTests
     public async Task A_browser_client_of_an_allowed_origin_gets_its_preflight_and_can_read_the_challenge()
     {
         await using var driver = await SignInDriver.StartAsync(["--allowed-origins", "http://localhost:6274"]);
-        var preflight = new HttpRequestMessage(HttpMethod.Options, "/mcp");
-        preflight.Headers.Add("Origin", "http://localhost:6274");
-        preflight.Headers.Add("Access-Control-Request-Method", "POST");
-        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type");
-        var answer = await driver.Http.SendAsync(preflight);
+        var answer = await driver.Http.SendAsync(Preflight("/mcp"));
         Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
         Assert.Equal("http://localhost:6274", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Contains("Authorization", answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
@@ -105,6 +98,16 @@ public sealed class MetadataTests
         await using var host = await HttpTestHost.StartAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync("/.well-known/oauth-authorization-server")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(SignInDriver.RaworcToken))).StatusCode);
+    }
+
+    /// <summary>A browser's CORS preflight from the Inspector's origin for a POST with a bearer.</summary>
+    private static HttpRequestMessage Preflight(string path)
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, path);
+        preflight.Headers.Add("Origin", "http://localhost:6274");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type");
+        return preflight;
     }
 
     private static IEnumerable<string?> Strings(JsonElement body, string name) => body.GetProperty(name).EnumerateArray().Select(e => e.GetString());
