@@ -205,8 +205,8 @@ probe_ports=()   # each replica's own probe port: the replicas share the host's 
 start_replica() { # INDEX PORT [VAR=VALUE...]: replica_env, then the extra settings (the later of two wins)
   local index="$1" port="$2" name="raworc-mcp-$tag-$1" e podman_env=()
   shift 2
-  probe_ports[$1]="$(free_port)"
-  set -- RAWORC_MCP_PROBE_PORT="${probe_ports[$1]}" "$@"
+  probe_ports[$index]="$(free_port)"
+  set -- RAWORC_MCP_PROBE_PORT="${probe_ports[$index]}" "$@"
   for e in "${replica_env[@]}" "$@" RAWORC_MCP_PORT="$port"; do podman_env+=(-e "$e"); done
   if [ -n "$image" ]; then
     # Host network, so the container reaches the stand-in and nginx reaches it on 127.0.0.1; --listen-host
