@@ -7,7 +7,14 @@ namespace Raworc.StandIn;
 /// </summary>
 public sealed class StoppedClock(DateTimeOffset at) : TimeProvider
 {
-    public StoppedClock() : this(new DateTimeOffset(2025, 8, 30, 18, 23, 10, 500, TimeSpan.Zero)) { }
+    /// <summary>Stopped half way through the current second: the tokens the stand-in mints are then valid by any real clock.</summary>
+    public StoppedClock() : this(HalfWayThroughThisSecond()) { }
+
+    private static DateTimeOffset HalfWayThroughThisSecond()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond + TimeSpan.TicksPerSecond / 2, TimeSpan.Zero);
+    }
 
     public override DateTimeOffset GetUtcNow() => at;
 }

@@ -21,7 +21,7 @@ public sealed class HttpReplyOrderTests
             ["RAWORC_API_URL"] = standIn.BaseUrl,
             ["RAWORC_POLL_INTERVAL_MS"] = "20",
         });
-        await using var client = await host.ConnectAsync(await LoginAsync(standIn));
+        await using var client = await host.ConnectWithTokenAsync(await LoginAsync(standIn));
 
         await CallAsync(client, "create_secret", new() { ["name"] = "ANTHROPIC_API_KEY", ["value"] = "sk-ant-http" });
         await CallAsync(client, "create_build");

@@ -103,10 +103,14 @@ public sealed class HttpTestHost : IAsyncDisposable
     }
 
     /// <summary>An MCP client over Streamable HTTP, sending the token of <paramref name="user"/> as its bearer (none when null).</summary>
-    public Task<McpClient> ConnectAsync(string? user, CancellationToken ct = default)
+    public Task<McpClient> ConnectAsync(string? user, CancellationToken ct = default) =>
+        ConnectWithTokenAsync(user is null ? null : TokenOf(user), ct);
+
+    /// <summary>An MCP client sending <paramref name="token"/> exactly as given (a sign-in access token, a malformed one).</summary>
+    public Task<McpClient> ConnectWithTokenAsync(string? token, CancellationToken ct = default)
     {
         var headers = new Dictionary<string, string>();
-        if (user is not null) headers["Authorization"] = $"Bearer {TokenOf(user)}";
+        if (token is not null) headers["Authorization"] = $"Bearer {token}";
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = McpUrl,
@@ -130,7 +134,10 @@ public sealed class HttpTestHost : IAsyncDisposable
     public static string ToolsList => """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""";
 
     /// <summary>The Authorization header of <paramref name="user"/>'s token.</summary>
-    public static Dictionary<string, string> Bearer(string user) => new() { ["Authorization"] = $"Bearer {TokenOf(user)}" };
+    public static Dictionary<string, string> Bearer(string user) => BearerOf(TokenOf(user));
+
+    /// <summary>The Authorization header of <paramref name="token"/>, exactly as given.</summary>
+    public static Dictionary<string, string> BearerOf(string token) => new() { ["Authorization"] = $"Bearer {token}" };
 
     /// <summary>A token shaped like Raworc's (an HS256 JWT) naming <paramref name="user"/>, expiring in <paramref name="expiresIn"/> (default: in 2100).</summary>
     public static string TokenOf(string user, TimeSpan? expiresIn = null)

@@ -227,7 +227,7 @@ public sealed class SecretConsentTests
     public async Task A_2026_client_without_elicitation_is_refused_without_a_question()
     {
         await using var host = await StartAsync();
-        await using var client = await host.ConnectAsync(Alice);
+        await using var client = await host.ConnectWithTokenAsync(Alice);
 
         var result = await client.CallToolAsync(GetSecret, GetArguments);
 

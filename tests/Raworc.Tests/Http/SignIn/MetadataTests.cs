@@ -97,7 +97,7 @@ public sealed class MetadataTests
     {
         await using var host = await HttpTestHost.StartAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync("/.well-known/oauth-authorization-server")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(SignInDriver.RaworcToken))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(SignInDriver.RaworcToken))).StatusCode);
     }
 
     /// <summary>A browser's CORS preflight from the Inspector's origin for a POST with a bearer.</summary>
