@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 using Raworc.Mcp;
 using Raworc.Mcp.Http;
 using Raworc.Mcp.Tools;
+using Raworc.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -77,18 +78,6 @@ public sealed class SecretConsentTests
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         }, new HttpClient(new RoundRobin([.. replicas.Select(r => r.McpUrl)])));
         return McpClient.CreateAsync(transport, options);
-    }
-
-    /// <summary>A load balancer without affinity: each request goes to the next replica in turn.</summary>
-    private sealed class RoundRobin(Uri[] replicas) : DelegatingHandler(new SocketsHttpHandler())
-    {
-        private int _next;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.RequestUri = replicas[Interlocked.Increment(ref _next) % replicas.Length];
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 
     [Theory]
