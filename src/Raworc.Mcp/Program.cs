@@ -78,7 +78,8 @@ foreach (var warning in configuration.Raworc.Warnings)
 bool http = configuration.Transport == TransportKind.Http;
 log.LogInformation("Starting {Name} {Version} on {Transport} (API {ApiUrl} from {ApiUrlSource}; credentials {Credentials}; default space '{Space}')",
     RaworcServer.Name, RaworcServer.Version, http ? "HTTP" : "stdio", configuration.Raworc.Options.ApiUrl, configuration.Raworc.ApiUrlSource,
-    http && !configuration.Http.SharedCredentials ? "from each request's bearer token"
+    http && configuration.Http.SignIn ? "from each user's sign-in"
+        : http && !configuration.Http.SharedCredentials ? "from each request's bearer token"
         : $"from {configuration.Raworc.CredentialSource ?? "nowhere"}{(http ? " for requests without a bearer token" : "")}",
     configuration.DefaultSpace);
 if (configuration.Raworc.CredentialSource is null && (!http || configuration.Http.SharedCredentials))

@@ -23,7 +23,8 @@ namespace Raworc.Mcp.Http;
 internal static class HttpServer
 {
     /// <summary>Builds the web application; <see cref="HttpSettings.Port"/> 0 picks a free port (tests).</summary>
-    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory)
+    /// <param name="clock">What sign-in's codes and tokens expire by; the system clock unless a test moves one by hand.</param>
+    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory, TimeProvider? clock = null)
     {
         var configuration = raworc.Configuration;
         var settings = configuration.Http;
@@ -42,6 +43,10 @@ internal static class HttpServer
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
         builder.Services.AddSingleton(settings.Keys);
+        // Sign-in (--public-url): built only then, so that without it nothing of it runs.
+        var signIn = settings.SignIn ? new SignIn.SignInService(raworc, clock ?? TimeProvider.System, loggerFactory.CreateLogger(Logging.ServerCategory)) : null;
+        if (signIn is not null) builder.Services.AddSingleton(signIn);
+        var scopes = signIn is null ? null : new SignIn.ScopeFilters(signIn);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -79,6 +84,7 @@ internal static class HttpServer
             {
                 raworc.ApplyTo(options);
                 options.Filters.Message.IncomingFilters.Insert(0, AccessLog.Filter); // first: it sees every request
+                scopes?.AddTo(options);
             })
             .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateless);
 
@@ -88,7 +94,8 @@ internal static class HttpServer
         var origins = new OriginCheck(settings);
 
         app.Use(accessLog.InvokeAsync);
-        app.Use(origins.InvokeAsync);
+        // Sign-in's endpoints answer browsers by design: CORS for the ones clients call, a CSRF token for the form.
+        app.UseWhen(c => signIn is null || !SignIn.SignInService.Owns(c.Request.Path), b => b.Use(origins.InvokeAsync));
         app.Use(RejectOversizedBodies);
         app.MapGet("/healthz", context => Plain(context, StatusCodes.Status200OK, "ok"));
         app.MapGet("/readyz", context => drain.Draining
@@ -96,11 +103,17 @@ internal static class HttpServer
             : Plain(context, StatusCodes.Status200OK, "ready"));
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
+            if (signIn is not null) mcp.Use(SignIn.SignInCors.ForMcp);
             mcp.Use(drain.TrackAsync);
             mcp.UseRateLimiter();
-            mcp.Use(CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials));
+            mcp.Use(signIn is null ? CallerCredentials.Middleware(raworc.Client, settings.SharedCredentials) : new SignIn.BearerCheck(signIn).InvokeAsync);
             mcp.UseRequestTimeouts();
         });
+        if (signIn is not null)
+        {
+            app.UseWhen(c => SignIn.SignInService.Owns(c.Request.Path), b => b.UseRateLimiter());
+            signIn.Map(app);
+        }
         app.MapMcp(HttpSettings.McpPath);
         return app;
     }
@@ -127,7 +140,8 @@ internal static class HttpServer
                 HttpSettings.OAuthKeysVariable, settings.SignIn ? "sign-ins, access and refresh tokens, pending questions" : "pending questions");
         log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
-            settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
+            settings.SignIn ? $"users sign in with their Raworc account; issuer {settings.PublicUrl}"
+                : settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
             settings.AllowedOrigins.Count == 0 ? "no browser origins allowed" : $"browser origins allowed: {string.Join(", ", settings.AllowedOrigins)}");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;

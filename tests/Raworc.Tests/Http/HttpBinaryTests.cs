@@ -40,6 +40,31 @@ public sealed class HttpBinaryTests
     }
 
     [Fact]
+    public async Task With_a_public_url_the_binary_registers_a_client_and_challenges_with_its_metadata()
+    {
+        int port = McpTestHost.FreePort();
+        string url = $"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        using var server = BinaryProcess.Start(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--public-url", url]);
+        Assert.Equal(HttpStatusCode.OK, await WaitUntilHealthyAsync(port, server));
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var metadata = JsonDocument.Parse(await http.GetStringAsync("/.well-known/oauth-authorization-server")).RootElement;
+        Assert.Equal(url, metadata.GetProperty("issuer").GetString());
+        var registered = await http.PostAsync("/register", new StringContent("""{"client_name":"Binary","redirect_uris":["http://localhost/cb"]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        string clientId = JsonDocument.Parse(await registered.Content.ReadAsStringAsync()).RootElement.GetProperty("client_id").GetString()!;
+        var page = await http.GetAsync($"/authorize?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri=http%3A%2F%2Flocalhost%3A5%2Fcb&code_challenge={new string('A', 43)}&code_challenge_method=S256");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Binary", await page.Content.ReadAsStringAsync());
+        var mcp = await http.PostAsync("/mcp", new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, mcp.StatusCode);
+        Assert.Contains($"resource_metadata=\"{url}/.well-known/oauth-protected-resource/mcp\"", mcp.Headers.WwwAuthenticate.ToString());
+        server.Signal("TERM");
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("RAWORC_MCP_OAUTH_KEYS is not set", server.Stderr);
+        Assert.Contains("users sign in with their Raworc account", server.Stderr);
+    }
+
+    [Fact]
     public async Task Json_log_lines_are_one_JSON_object_each()
     {
         int port = McpTestHost.FreePort();

@@ -54,7 +54,7 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     /// <param name="flags">Command-line flags after <c>http</c>, e.g. <c>--shared-credentials</c>.</param>
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN (the server's own token).</param>
-    /// <param name="clock">What expiries are measured by (a <see cref="SteppingClock"/>); the system clock by default.</param>
+    /// <param name="clock">What sign-in's codes and tokens and the consent questions expire by (the system clock when null).</param>
     public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null, TimeProvider? clock = null)
     {
         var api = McpTestHost.StartApi();
@@ -84,7 +84,7 @@ public sealed class HttpTestHost : IAsyncDisposable
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
         // The keys as the executable hands them in: the HTTP settings' (RAWORC_MCP_OAUTH_KEYS, else made at start).
         var raworc = new RaworcServer(configuration, loggerFactory, clock: clock, keys: configuration.Http.Keys);
-        var app = HttpServer.Build(raworc, loggerFactory);
+        var app = HttpServer.Build(raworc, loggerFactory, clock);
         await app.StartAsync();
         return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
     }

@@ -476,6 +476,26 @@ public sealed class SecretConsentTests
     }
 
     [Fact]
+    public async Task With_sign_in_the_answer_is_bound_to_the_Raworc_token_inside_so_it_outlives_a_refresh()
+    {
+        await using var driver = await SignIn.SignInDriver.StartAsync(environment: new Dictionary<string, string?> { [ServerConfiguration.AllowSecretValuesVariable] = "" });
+        driver.Host.Api.Given(Request.Create().WithPath("/api/v0/spaces/production/secrets/ANTHROPIC_API_KEY").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(SecretJson));
+        var (clientId, tokens) = await driver.TokensAsync();
+        string access = tokens.GetProperty("access_token").GetString()!;
+        string state = await AskAsync(driver.Host, access, GetSecret, GetArguments);
+
+        var (status, refreshed) = await driver.RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        string newAccess = refreshed.GetProperty("access_token").GetString()!;
+        Assert.NotEqual(access, newAccess);
+        var result = (await PostCallAsync(driver.Host, newAccess, GetSecret, GetArguments, state, Yes)).GetProperty("result");
+
+        Assert.Contains(Value, result.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal($"Bearer {SignIn.SignInDriver.RaworcToken}", driver.Host.ApiAuthorizations()[^1]);
+    }
+
+    [Fact]
     public async Task With_allow_secret_values_nobody_is_asked()
     {
         await using var host = await HttpTestHost.StartAsync(["--allow-secret-values"]);
