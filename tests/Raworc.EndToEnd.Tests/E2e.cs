@@ -11,8 +11,9 @@ using Raworc.StandIn;
 namespace Raworc.EndToEnd.Tests;
 
 /// <summary>
-/// Shared plumbing: an in-process stand-in with short delays, and the published binary started over stdio by the
-/// C# SDK client with a clean environment (an empty temporary HOME, so no ~/.raworc/auth.yaml is picked up).
+/// Shared plumbing: an in-process stand-in with short delays, and the published binary, started over stdio by the
+/// C# SDK client or as an HTTP replica, with a clean environment (an empty temporary HOME, so no ~/.raworc/auth.yaml
+/// is picked up).
 /// </summary>
 internal static class E2e
 {
@@ -29,20 +30,15 @@ internal static class E2e
         });
 
     /// <summary>Starts the binary against <paramref name="apiUrl"/>; by default it logs in as admin/admin.</summary>
-    public static async Task<Mcp> StartBinaryAsync(string apiUrl, IDictionary<string, string>? credentials = null)
+    /// <param name="environment">Variables on top of the defaults (a null value removes one).</param>
+    /// <param name="options">The client's options, e.g. with an elicitation handler.</param>
+    public static async Task<Mcp> StartBinaryAsync(string apiUrl, IDictionary<string, string>? credentials = null,
+        IDictionary<string, string?>? environment = null, McpClientOptions? options = null)
     {
-        var env = new Dictionary<string, string?>
-        {
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
-            ["HOME"] = EmptyHome(),
-            ["RAWORC_API_URL"] = apiUrl,
-            ["RAWORC_TIMEOUT"] = "10",
-            ["LOG_LEVEL"] = "debug",
-            // The journeys clean up after themselves and read secret values back.
-            ["RAWORC_ALLOW_DESTRUCTIVE"] = "true",
-            ["RAWORC_ALLOW_SECRET_VALUES"] = "true",
-        };
+        var env = DefaultEnvironment(apiUrl);
         foreach (var (key, value) in credentials ?? new Dictionary<string, string> { ["RAWORC_USERNAME"] = "admin", ["RAWORC_PASSWORD"] = "admin" })
+            env[key] = value;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             env[key] = value;
 
         var stderr = new ConcurrentQueue<string>();
@@ -56,8 +52,60 @@ internal static class E2e
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var client = await McpClient.CreateAsync(transport, cancellationToken: timeout.Token);
+        var client = await McpClient.CreateAsync(transport, options, cancellationToken: timeout.Token);
         return new Mcp(client, stderr);
+    }
+
+    /// <summary>What the binary gets by default: nothing from the test runner (tokens, proxies) but PATH.</summary>
+    private static Dictionary<string, string?> DefaultEnvironment(string apiUrl) => new()
+    {
+        ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+        ["HOME"] = EmptyHome(),
+        ["RAWORC_API_URL"] = apiUrl,
+        ["RAWORC_TIMEOUT"] = "10",
+        ["LOG_LEVEL"] = "debug",
+        // The journeys clean up after themselves and read secret values back.
+        ["RAWORC_ALLOW_DESTRUCTIVE"] = "true",
+        ["RAWORC_ALLOW_SECRET_VALUES"] = "true",
+    };
+
+    /// <summary>Starts the binary as one replica of <c>raworc-mcp http</c> on a free loopback port, ready when this returns.</summary>
+    /// <param name="environment">Variables on top of the defaults (a null value removes one).</param>
+    public static async Task<HttpReplica> StartHttpReplicaAsync(string apiUrl, IDictionary<string, string?>? environment = null)
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var start = new ProcessStartInfo(Binary()) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in new[] { "http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(argument);
+        start.Environment.Clear();
+        var env = DefaultEnvironment(apiUrl);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) env[key] = value;
+        foreach (var (key, value) in env.Where(e => e.Value is not null)) start.Environment[key] = value;
+
+        var replica = new HttpReplica(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/mcp"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/readyz")).IsSuccessStatusCode) return replica;
+            }
+            catch (HttpRequestException) when (watch.Elapsed < TimeSpan.FromSeconds(20) && !replica.Process.HasExited)
+            {
+            }
+            if (watch.Elapsed > TimeSpan.FromSeconds(20) || replica.Process.HasExited)
+            {
+                await replica.DisposeAsync();
+                Assert.Fail($"the HTTP replica did not get ready on port {port}:\n{replica.Log}");
+            }
+            await Task.Delay(50);
+        }
     }
 
     public static string EmptyHome()
@@ -146,6 +194,58 @@ internal sealed class Mcp(McpClient client, ConcurrentQueue<string> stderr) : IA
         string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text));
 
     public ValueTask DisposeAsync() => Client.DisposeAsync();
+}
+
+/// <summary>A running <c>raworc-mcp http</c> process; disposing it stops it with SIGTERM (killed if it lingers).</summary>
+internal sealed class HttpReplica : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    public HttpReplica(Process process, Uri mcpUrl)
+    {
+        Process = process;
+        McpUrl = mcpUrl;
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        process.BeginErrorReadLine();
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+    }
+
+    public Process Process { get; }
+
+    public Uri McpUrl { get; }
+
+    public string Log => string.Join('\n', _stderr.TakeLast(40));
+
+    /// <summary>
+    /// How many lines of its access log name this tool call, once there are <paramref name="expected"/> (its stderr
+    /// is read as it comes, so the last line may lag behind the response) or 10 s have passed.
+    /// </summary>
+    public async Task<int> CallsAsync(string tool, int expected)
+    {
+        var watch = Stopwatch.StartNew();
+        int Count() => _stderr.Count(l => l.Contains($"tools/call {tool}", StringComparison.Ordinal));
+        while (Count() < expected && watch.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+        return Count();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await Process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+        }
+        Process.Dispose();
+    }
 }
 
 internal static class JsonNodeExtensions

@@ -68,7 +68,7 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     /// <param name="flags">Command-line flags after <c>http</c>, e.g. <c>--shared-credentials</c>.</param>
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN (the server's own token).</param>
-    /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>) and sign-in's codes and tokens expire by; the system clock by default.</param>
+    /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>), and what sign-in's codes and tokens and the consent questions expire by; the system clock by default.</param>
     public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null, TimeProvider? clock = null)
     {
         var api = McpTestHost.StartApi();

@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 using Raworc.Mcp;
 using Raworc.Mcp.Http;
 using Raworc.Mcp.Tools;
+using Raworc.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -77,18 +78,6 @@ public sealed class SecretConsentTests
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         }, new HttpClient(new RoundRobin([.. replicas.Select(r => r.McpUrl)])));
         return McpClient.CreateAsync(transport, options);
-    }
-
-    /// <summary>A load balancer without affinity: each request goes to the next replica in turn.</summary>
-    private sealed class RoundRobin(Uri[] replicas) : DelegatingHandler(new SocketsHttpHandler())
-    {
-        private int _next;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.RequestUri = replicas[Interlocked.Increment(ref _next) % replicas.Length];
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 
     [Theory]
@@ -484,6 +473,26 @@ public sealed class SecretConsentTests
 
         Assert.NotEqual("input_required", result.GetProperty("resultType").GetString());
         Assert.Contains("this client cannot ask the user", result.GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task With_sign_in_the_answer_is_bound_to_the_Raworc_token_inside_so_it_outlives_a_refresh()
+    {
+        await using var driver = await SignIn.SignInDriver.StartAsync(environment: new Dictionary<string, string?> { [ServerConfiguration.AllowSecretValuesVariable] = "" });
+        driver.Host.Api.Given(Request.Create().WithPath("/api/v0/spaces/production/secrets/ANTHROPIC_API_KEY").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(SecretJson));
+        var (clientId, tokens) = await driver.TokensAsync();
+        string access = tokens.GetProperty("access_token").GetString()!;
+        string state = await AskAsync(driver.Host, access, GetSecret, GetArguments);
+
+        var (status, refreshed) = await driver.RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        string newAccess = refreshed.GetProperty("access_token").GetString()!;
+        Assert.NotEqual(access, newAccess);
+        var result = (await PostCallAsync(driver.Host, newAccess, GetSecret, GetArguments, state, Yes)).GetProperty("result");
+
+        Assert.Contains(Value, result.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal($"Bearer {SignIn.SignInDriver.RaworcToken}", driver.Host.ApiAuthorizations()[^1]);
     }
 
     [Fact]
