@@ -44,11 +44,17 @@ public sealed class EarlyRefusalTests
     [Fact]
     public async Task A_caller_over_its_limits_gets_a_readable_429_while_sending()
     {
-        await using var host = await HttpTestHost.StartAsync(["--rate-limit", "1"]);
-        // A burst of two is allowed; the third request in a row is over the rate.
-        for (int i = 0; i < 2; i++) await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer("greedy"));
+        // Two waits hold both of the caller's requests in flight (the clock never moves, so they stay).
+        await using var host = await CallerLimitTests.StartWithBuildingAsync("--requests-per-caller", "2");
+        await using var greedy = await host.ConnectAsync("greedy");
+        var held = new[] { CallerLimitTests.WaitForBuildAsync(greedy), CallerLimitTests.WaitForBuildAsync(greedy) };
+        await WaitToolTests.WaitUntilAsync(() => CallerLimitTests.BuildReads(host, "greedy") >= 2);
+
         string line = await SendWholeBodyThenReadAsync(host, $"Authorization: Bearer {HttpTestHost.TokenOf("greedy")}\r\n", 3L * 1024 * 1024);
         Assert.StartsWith("HTTP/1.1 429", line);
+
+        host.Waits.EndAll();
+        await Task.WhenAll(held);
     }
 
     [Fact]
