@@ -153,12 +153,17 @@ function stagePlatform(wrapper, version, platform, binary, binaryCheck, outDir) 
   return dir;
 }
 
-const args = parseArgs(process.argv.slice(2));
-const wrapper = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
-fs.mkdirSync(args.out, { recursive: true });
-if (args.wrapper) process.stdout.write(stageWrapper(wrapper, args.version, args.out) + '\n');
-if (args.platform) {
-  process.stdout.write(
-    stagePlatform(wrapper, args.version, args.platform, args.binary, args.binaryCheck, args.out) + '\n',
-  );
+if (require.main === module) {
+  const args = parseArgs(process.argv.slice(2));
+  const wrapper = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
+  fs.mkdirSync(args.out, { recursive: true });
+  if (args.wrapper) process.stdout.write(stageWrapper(wrapper, args.version, args.out) + '\n');
+  if (args.platform) {
+    process.stdout.write(
+      stagePlatform(wrapper, args.version, args.platform, args.binary, args.binaryCheck, args.out) + '\n',
+    );
+  }
 }
+
+// packaging/mcpb/stage.js checks the bundle's binaries the same way.
+module.exports = { sniff };

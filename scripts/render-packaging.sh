@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Renders the package-manager manifests of a release from the templates in packaging/ and the release's
-# checksums file (sha256sum format; archives named raworc-mcp-<version>-<platform>.tar.gz / .zip):
+# checksums file (sha256sum format; archives named raworc-mcp-<version>-<platform>.tar.gz / .zip, and the Claude
+# Desktop bundle raworc-mcp-<version>.mcpb):
 #   <out>/homebrew/raworc-mcp.rb                                    Homebrew tap formula (macOS + Linux)
 #   <out>/winget/manifests/r/Raworc/RaworcMcp/<version>/*.yaml      winget manifests (version, installer, locale)
-#   <out>/server.json                                               MCP Registry entry
+#   <out>/server.json                                               MCP Registry entry (npm package and bundle)
 #
 #   scripts/render-packaging.sh --checksums dist/checksums.txt [--version V] [--out DIR]
 #                               [--base-url URL] [--release-date YYYY-MM-DD] [--update-repo]
 # --version defaults to Directory.Build.props; --out to artifacts/packaging; --base-url to the GitHub
-# release download folder of tag v<version>. --update-repo also writes the version into packaging/server.json;
-# after a version bump, `scripts/render-packaging.sh --update-repo` (no checksums) does only that.
+# release download folder of tag v<version>. --update-repo also writes the version into packaging/server.json and
+# packaging/mcpb/manifest.json; after a version bump, `scripts/render-packaging.sh --update-repo` (no checksums) does
+# only that.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -52,6 +54,8 @@ const die = (msg) => { process.stderr.write(`render-packaging.sh: ${msg}\n`); pr
 if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) die(`"${version}" is not a release version`);
 if (!/^\d{4}-\d{2}-\d{2}$/.test(releaseDate)) die(`release date "${releaseDate}" is not YYYY-MM-DD`);
 
+const bundleFile = `raworc-mcp-${version}.mcpb`;
+let bundleSha256 = null;
 if (checksumsFile) {
   // sha256sum output: "<64 hex>  <name>" or "<64 hex> *<name>" (binary mode); names may carry a directory.
   const sums = new Map();
@@ -73,6 +77,8 @@ if (checksumsFile) {
     vars[`sha256_${key}`] = sums.get(file);
     vars[`sha256_${key}_upper`] = sums.get(file).toUpperCase();
   }
+  if (sums.has(bundleFile)) bundleSha256 = sums.get(bundleFile);
+  else missing.push(bundleFile);
   if (missing.length) die(`${checksumsFile} has no checksum for: ${missing.join(', ')}`);
 
   function render(template, target) {
@@ -93,18 +99,36 @@ if (checksumsFile) {
   }
 }
 
-// server.json: the committed file with this version for the server and its npm package.
+// server.json: the committed file with this version for the server, its npm package and its bundle (whose
+// identifier is the bundle's download URL, and fileSha256 its checksum: the committed file holds zeros there).
 const serverFile = path.join(root, 'packaging', 'server.json');
-const server = JSON.parse(fs.readFileSync(serverFile, 'utf8'));
-server.version = version;
-for (const pkg of server.packages || []) {
-  if (pkg.registryType === 'npm' && pkg.identifier === '@raworc/mcp-server') pkg.version = version;
+function serverJson(base, sha256) {
+  const server = JSON.parse(fs.readFileSync(serverFile, 'utf8'));
+  server.version = version;
+  for (const pkg of server.packages || []) {
+    if (pkg.registryType === 'npm' && pkg.identifier === '@raworc/mcp-server') pkg.version = version;
+    if (pkg.registryType === 'mcpb') {
+      pkg.version = version;
+      pkg.identifier = `${base.replace(/\/+$/, '')}/${bundleFile}`;
+      if (sha256) pkg.fileSha256 = sha256;
+    }
+  }
+  return JSON.stringify(server, null, 2) + '\n';
 }
-const text = JSON.stringify(server, null, 2) + '\n';
-fs.writeFileSync(path.join(out, 'server.json'), text);
+fs.writeFileSync(path.join(out, 'server.json'), serverJson(baseUrl, bundleSha256));
 console.log(`rendered ${path.join(out, 'server.json')}`);
-if (updateRepo === '1' && fs.readFileSync(serverFile, 'utf8') !== text) {
-  fs.writeFileSync(serverFile, text);
-  console.log(`updated ${serverFile} to version ${version}`);
+// The bundle's manifest carries the version too (packaging/mcpb/stage.js refuses one that differs).
+const manifestFile = path.join(root, 'packaging', 'mcpb', 'manifest.json');
+const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+manifest.version = version;
+const updates = [
+  [serverFile, serverJson(`https://github.com/raworc/raworc-mcp/releases/download/v${version}`, null)],
+  [manifestFile, JSON.stringify(manifest, null, 2) + '\n'],
+];
+for (const [file, text] of updates) {
+  if (updateRepo === '1' && fs.readFileSync(file, 'utf8') !== text) {
+    fs.writeFileSync(file, text);
+    console.log(`updated ${file} to version ${version}`);
+  }
 }
 EOF

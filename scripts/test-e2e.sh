@@ -192,11 +192,11 @@ stop_group "$served"
 t=$(now_ms)
 port="$(free_port)"
 # --shared-credentials: these clients send no bearer token (the suite cannot), so the server's own login to the
-# stand-in serves them. --rate-limit 0: the suite fires bursts of requests as one caller (the limiter has its own
+# stand-in serves them. --rate-limit 0 and --requests-per-caller: the suite fires bursts of requests as one caller (the limits have their own
 # tests). Destructive tools on, so that --strict checks the whole surface.
 if ! serve "$logs/http-server.log" "http://127.0.0.1:$port/readyz" \
   env HOME="$home" RAWORC_API_URL="$api_url" RAWORC_USERNAME=admin RAWORC_PASSWORD=admin RAWORC_ALLOW_DESTRUCTIVE=true \
-  "$binary" http --port "$port" --shared-credentials --rate-limit 0; then
+  "$binary" http --port "$port" --shared-credentials --rate-limit 0 --requests-per-caller 100000; then
   record http FAIL "$t" "raworc-mcp http did not become ready on 127.0.0.1:$port"
 else
   record http ok "$t" "raworc-mcp http --shared-credentials on 127.0.0.1:$port, /readyz 200"

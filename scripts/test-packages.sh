@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One entry point for the packaging tests; CI runs it after scripts/build.sh (needs artifacts/bin/raworc-mcp).
-# In order: pack-npm.sh, test-npm.sh, build-deb.sh, test-deb.sh, release archives + render-packaging.sh (from
+# In order: pack-npm.sh, test-npm.sh, test-mcpb.sh (the Claude Desktop bundle: mcpb validate, pack, info, unpack,
+# the mcpb loader for darwin/win32/this machine, runs with the SDK client), build-deb.sh, test-deb.sh, release
+# archives + render-packaging.sh (from
 # a checksums file of local dummy archives, into a temp folder) with validation of the formula, the winget
 # YAML and server.json, and check-workflows.sh. Every step runs even if an earlier one failed (unless it
 # needs that one's output); the exit status is non-zero if any failed. Ends with a summary: launcher
-# overhead, binary, npm and .deb sizes.
+# overhead, binary, npm, bundle and .deb sizes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -65,6 +67,9 @@ wrong_platform_refused() {
 }
 step "pack-npm.sh refuses a binary of another platform" wrong_platform_refused
 
+# --- Claude Desktop bundle --------------------------------------------------------------------------
+step "test-mcpb.sh" timeout 900 bash scripts/test-mcpb.sh
+
 # --- Debian ------------------------------------------------------------------------------------------
 if [ "${platform%%-*}" = linux ]; then
   step "build-deb.sh" timeout 600 bash scripts/build-deb.sh
@@ -106,6 +111,9 @@ archives_and_manifests() {
     done
     echo "  zip archives (zip/7z and packaging/zip.js) test clean and hold raworc-mcp.exe"
   fi
+  # A dummy bundle: render-packaging.sh needs its checksum for server.json.
+  echo "dummy raworc-mcp $version bundle" >"$dist/raworc-mcp-$version.mcpb"
+  (cd "$dist" && sha256sum "raworc-mcp-$version.mcpb" >"raworc-mcp-$version.mcpb.sha256")
   (cd "$dist" && for f in *.sha256; do sha256sum -c --quiet "$f"; done && cat ./*.sha256 >checksums.txt && rm ./*.sha256)
   echo "  dummy archives and checksums.txt:"; sed 's/^/    /' "$dist/checksums.txt"
 
@@ -132,6 +140,11 @@ archives_and_manifests() {
     echo "  FAIL render-packaging.sh accepted checksums without win32-arm64"; return 1
   fi
   echo "  refused incomplete checksums: $(cat "$tmp/partial.err")"
+  grep -v '\.mcpb$' "$dist/checksums.txt" >"$tmp/no-bundle.txt"
+  if bash scripts/render-packaging.sh --checksums "$tmp/no-bundle.txt" --out "$tmp/no-bundle" >/dev/null 2>"$tmp/no-bundle.err"; then
+    echo "  FAIL render-packaging.sh accepted checksums without the bundle"; return 1
+  fi
+  echo "  refused checksums without the bundle: $(cat "$tmp/no-bundle.err")"
 
   bash scripts/render-packaging.sh --checksums "$dist/checksums.txt" --out "$out" --release-date 2026-01-02 | sed 's/^/  /'
   YAML_DIR="$yaml_dir" node - "$root" "$out" "$dist/checksums.txt" "$version" <<'EOF'
@@ -208,8 +221,19 @@ for (const [label, file] of [['rendered', path.join(out, 'server.json')], ['comm
   const npm = (s.packages || []).find((p) => p.registryType === 'npm') || {};
   const fix = label === 'committed' ? ' (fix: scripts/render-packaging.sh --update-repo)' : '';
   check(s.version === version && npm.version === version, `${label} server.json version ${s.version}/${npm.version} = ${version}${fix}`);
+  // The Claude Desktop bundle: its download URL on the release (the registry's rules for mcpb), its sha256.
+  const bundles = (s.packages || []).filter((p) => p.registryType === 'mcpb');
+  const mcpb = bundles[0] || {};
+  const bundleUrl = `https://github.com/raworc/raworc-mcp/releases/download/v${version}/raworc-mcp-${version}.mcpb`;
+  check(bundles.length === 1 && mcpb.identifier === bundleUrl && mcpb.version === version && (mcpb.transport || {}).type === 'stdio' &&
+    !('registryBaseUrl' in mcpb), `${label} server.json: one mcpb package, ${mcpb.identifier}, transport stdio, no registryBaseUrl${fix}`);
+  const wantSha = label === 'committed' ? '0'.repeat(64) : sums[`raworc-mcp-${version}.mcpb`];
+  check(/^[a-f0-9]{64}$/.test(mcpb.fileSha256 || '') && mcpb.fileSha256 === wantSha,
+    `${label} server.json: fileSha256 ${label === 'committed' ? 'zeros (the release fills it in)' : 'is the bundle\'s sha256'}`);
   if (label === 'committed') continue;
   check(s.$schema === 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json', 'server.json $schema 2025-12-11');
+  const bundleManifest = JSON.parse(fs.readFileSync(path.join(root, 'packaging', 'mcpb', 'manifest.json'), 'utf8'));
+  check(bundleManifest.version === version, `packaging/mcpb/manifest.json version ${bundleManifest.version} = ${version} (fix: scripts/render-packaging.sh --update-repo)`);
   check(s.name === npmPkg.mcpName && /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/.test(s.name), `server.json name ${s.name} = npm mcpName`);
   check(typeof s.description === 'string' && s.description.length >= 1 && s.description.length <= 100, 'server.json description is 1-100 characters');
   check(npm.identifier === npmPkg.name && (npm.transport || {}).type === 'stdio', `npm package ${npm.identifier}, transport stdio`);
@@ -253,6 +277,7 @@ echo "  launcher start-up: binary --version $(metric binary_version_median_ms) m
 echo "  binary:            $(human "$(stat -c %s "$binary")")"
 echo "  npm platform tgz:  $(human "$( [ -f "$npm_tgz" ] && stat -c %s "$npm_tgz")")"
 echo "  release archive:   $(human "$(metric real_archive_bytes)")"
+echo "  Claude Desktop bundle (this machine's binary only): $(human "$(metric mcpb_bytes)")"
 echo "  .deb:              $(human "$(metric deb_size_bytes)")"
 echo "test-packages: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -352,10 +352,11 @@ subjects.push({
   npx: opt.npmProject ? { cmd: 'npx', args: ['--offline', 'raworc-mcp'], cwd: opt.npmProject } : null,
   env: { ...baseEnv, RAWORC_API_URL: `http://127.0.0.1:${stubPort}/api/v0`, RAWORC_AUTH_TOKEN: 'bench-token', LOG_LEVEL: 'off' },
   call: { name: 'get_version', arguments: {} }, expect: '0.3.0', directGet: '/api/v0/version',
-  // Every request carries a bearer token (the stub accepts any); no rate limit, which would throttle one caller.
+  // Every request carries a bearer token (the stub accepts any); no rate limit and no cap on requests in flight,
+  // which would throttle one caller.
   http: /(^|\s)raworc-mcp http\b/m.test(ourHelp) ? {
-    cmd: opt.binary, args: (port) => ['http', '--port', String(port), '--rate-limit', '0'], env: () => ({}),
-    path: '/mcp', token: benchToken, started: 'raworc-mcp http --rate-limit 0',
+    cmd: opt.binary, args: (port) => ['http', '--port', String(port), '--rate-limit', '0', '--requests-per-caller', '100000'], env: () => ({}),
+    path: '/mcp', token: benchToken, started: 'raworc-mcp http --rate-limit 0 --requests-per-caller 100000',
   } : null,
   callDesc: '`get_version` → GET /api/v0/version on the harness\'s stub',
   exeBytes: fs.statSync(opt.binary).size, exeDesc: 'Native AOT binary',

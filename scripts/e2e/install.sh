@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the pinned third-party MCP clients of scripts/e2e/package-lock.json (TypeScript SDK, Inspector,
-# conformance suite, supergateway, Node 22 from npm) into DIR (default artifacts/e2e), reusing an install made
-# from the same package.json and lock file. Prints one line: what it did. Used by test-e2e.sh and test-fleet.sh.
+# Installs the pinned third-party MCP tools of scripts/e2e/package-lock.json (TypeScript SDK, Inspector,
+# conformance suite, supergateway, the mcpb CLI, Node 22 from npm) into DIR (default artifacts/e2e), reusing an
+# install made from the same package.json and lock file. Prints one line: what it did. Used by test-e2e.sh,
+# test-fleet.sh, test-mcpb.sh and pack-mcpb.sh.
 #   scripts/e2e/install.sh [DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

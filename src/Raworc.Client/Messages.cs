@@ -16,7 +16,7 @@ public sealed partial class RaworcClient
     /// <summary>The API's largest page of messages.</summary>
     public const int MaxMessagesPerPage = 1000;
 
-    /// <summary>Messages oldest first.</summary>
+    /// <summary>Messages oldest first, to the second: <c>created_at</c> has whole seconds and the server orders the messages of one second arbitrarily, differently from one read to the next.</summary>
     /// <param name="limit">At most this many (API default 100, capped at 1000).</param>
     /// <param name="offset">Skip this many of the oldest.</param>
     public async Task<List<Message>> ListMessagesAsync(string sessionId, int? limit = null, int? offset = null, CancellationToken ct = default) =>

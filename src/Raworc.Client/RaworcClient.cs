@@ -146,6 +146,23 @@ public sealed partial class RaworcClient : IDisposable
     }
 
     /// <summary>
+    /// Why no Raworc space can have this name, or null when one can: Raworc creates spaces only with names of letters,
+    /// digits, '_', '.' and '-'. Never quotes the name (it may be made to mislead); points at the first character
+    /// that does not fit.
+    /// </summary>
+    public static string? SpaceNameProblem(string name)
+    {
+        if (SegmentProblem(name, "space name") is { } problem) return problem;
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-'))
+                return $"No Raworc space can have this name: space names hold only letters, digits, '_', '.' and '-', and character {i + 1} is U+{(int)c:X4}.";
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Why a token cannot be sent as <c>Authorization: Bearer</c> (it must be printable ASCII without spaces), or null
     /// when it can. Never quotes the token.
     /// </summary>

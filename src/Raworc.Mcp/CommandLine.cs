@@ -25,6 +25,19 @@ internal sealed record CommandLine(CommandKind Kind)
 
     public string? RateLimit { get; init; }
 
+    public string? PublicUrl { get; init; }
+
+    public string? RedirectSchemes { get; init; }
+
+    public bool AcceptRaworcTokens { get; init; }
+
+    public string? AccessTokenSeconds { get; init; }
+    public string? ProbePort { get; init; }
+
+    public string? RequestsPerCaller { get; init; }
+
+    public string? WaitsPerCaller { get; init; }
+
     public bool ReadOnly { get; init; }
 
     public bool AllowDestructive { get; init; }
@@ -67,6 +80,13 @@ internal sealed record CommandLine(CommandKind Kind)
                 "--shared-credentials" => result with { SharedCredentials = true },
                 "--drain-seconds" => result with { DrainSeconds = Value() },
                 "--rate-limit" => result with { RateLimit = Value() },
+                "--public-url" => result with { PublicUrl = Value() },
+                "--oauth-redirect-schemes" => result with { RedirectSchemes = Value() },
+                "--accept-raworc-tokens" => result with { AcceptRaworcTokens = true },
+                "--access-token-seconds" => result with { AccessTokenSeconds = Value() },
+                "--probe-port" => result with { ProbePort = Value() },
+                "--requests-per-caller" => result with { RequestsPerCaller = Value() },
+                "--waits-per-caller" => result with { WaitsPerCaller = Value() },
                 "--read-only" => result with { ReadOnly = true },
                 "--allow-destructive" => result with { AllowDestructive = true },
                 "--allow-secret-values" => result with { AllowSecretValues = true },
@@ -83,7 +103,9 @@ internal sealed record CommandLine(CommandKind Kind)
     }
 
     private static bool TakesValue(string flag) =>
-        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit";
+        flag is "--toolsets" or "--tools" or "--port" or "--listen-host" or "--allowed-origins" or "--drain-seconds" or "--rate-limit"
+            or "--public-url" or "--oauth-redirect-schemes" or "--access-token-seconds"
+            or "--probe-port" or "--requests-per-caller" or "--waits-per-caller";
 
     private static string? HttpOnlyFlag(CommandLine c) =>
         c.Port is not null ? "--port"
@@ -92,6 +114,13 @@ internal sealed record CommandLine(CommandKind Kind)
         : c.SharedCredentials ? "--shared-credentials"
         : c.DrainSeconds is not null ? "--drain-seconds"
         : c.RateLimit is not null ? "--rate-limit"
+        : c.PublicUrl is not null ? "--public-url"
+        : c.RedirectSchemes is not null ? "--oauth-redirect-schemes"
+        : c.AcceptRaworcTokens ? "--accept-raworc-tokens"
+        : c.AccessTokenSeconds is not null ? "--access-token-seconds"
+        : c.ProbePort is not null ? "--probe-port"
+        : c.RequestsPerCaller is not null ? "--requests-per-caller"
+        : c.WaitsPerCaller is not null ? "--waits-per-caller"
         : null;
 
     private static CommandLine Command(CommandLine current, CommandKind kind) =>
@@ -141,12 +170,32 @@ internal sealed record CommandLine(CommandKind Kind)
                                         personal server on your own machine; never on a shared one)
               --drain-seconds <n>       on SIGTERM, how long in-flight calls may finish (default {{HttpSettings.DefaultDrainSeconds}})
               --rate-limit <n>          requests per second per caller, bursts of twice that (default {{HttpSettings.DefaultRateLimit}}; 0: off)
+              --probe-port <n>          also serve /healthz and /readyz on this port, a listener of their own that
+                                        /mcp traffic cannot fill (default: none; the probes are always on --port too)
+              --requests-per-caller <n> requests one caller may have in flight at once (default {{HttpSettings.DefaultRequestsPerCaller}})
+              --waits-per-caller <n>    waits (wait_for_*, send_message with wait_for_reply) one caller may run at
+                                        once (default {{HttpSettings.DefaultWaitsPerCaller}})
+
+            Sign-in (HTTP): users connect with a browser sign-in to their Raworc account instead of pasting a token
+              --public-url <url>        the https URL clients reach this server at (e.g. https://mcp.example.com);
+                                        turns sign-in on: this server becomes its own OAuth authorization server
+                                        and /mcp takes only the access tokens it issued. Every replica needs the
+                                        same RAWORC_MCP_OAUTH_KEYS (make a key: head -c 32 /dev/urandom | base64)
+              --oauth-redirect-schemes <list>
+                                        private-use redirect schemes clients may register (default {{HttpSettings.DefaultRedirectSchemes}};
+                                        none: only https and loopback http)
+              --accept-raworc-tokens    with sign-in on, still accept a raw Raworc token on /mcp (clients set up
+                                        with an Authorization header)
+              --access-token-seconds <n>
+                                        how long an access token lasts, {{HttpSettings.MinAccessTokenSeconds}} to {{HttpSettings.DefaultAccessTokenSeconds}} (default {{HttpSettings.DefaultAccessTokenSeconds}}); never past
+                                        the Raworc token inside it
 
             Environment:
             {{env}}
 
             Credentials are looked up in order: RAWORC_AUTH_TOKEN; RAWORC_USERNAME with RAWORC_PASSWORD;
-            the token in ~/.raworc/auth.yaml written by the Raworc CLI ('raworc auth').
+            the token in ~/.raworc/auth.yaml written by the Raworc CLI ('raworc auth'). A variable that is empty, or
+            still a literal ${user_config.name} (a field of the Claude Desktop bundle's form left empty), is unset.
 
             Examples:
               RAWORC_AUTH_TOKEN=eyJ... raworc-mcp

@@ -25,6 +25,12 @@ internal sealed record EnvironmentVariable(string Name, string Meaning)
     /// <summary>The command-line flag that overrides it, if any.</summary>
     public string? Flag { get; init; }
 
+    /// <summary>
+    /// The field of the Claude Desktop bundle's form that sets it; null leaves it out of the form. Chosen one by one:
+    /// the form asks only what a person installing the bundle for themselves decides.
+    /// </summary>
+    public FormField? Form { get; init; }
+
     /// <summary>Read by <c>raworc-mcp http</c> only.</summary>
     public bool HttpMode { get; init; }
 

@@ -8,7 +8,11 @@ using Raworc.Client;
 
 namespace Raworc.Mcp;
 
-/// <summary>Log filtering and output shared by the executable and the test host, so both see exactly what production logs.</summary>
+/// <summary>
+/// Log filtering and output shared by the executable and the test host, so both see exactly what production logs.
+/// Every line, whoever wrote it (the SDK and ASP.NET Core included), has its control and bidi characters escaped: a
+/// message may quote a request.
+/// </summary>
 internal static class Logging
 {
     /// <summary>Category prefix of the MCP SDK's loggers.</summary>
@@ -82,11 +86,11 @@ internal static class Logging
     {
         public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
         {
-            string message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+            string message = DisplayText.ForLog(logEntry.Formatter(logEntry.State, logEntry.Exception), keepLineBreaks: true);
             if (message.Length == 0 && logEntry.Exception is null) return;
             string line = $"{DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture)}Z {Level(logEntry.LogLevel)}: " +
                 $"{logEntry.Category}[{logEntry.EventId.Id}] {message}";
-            if (logEntry.Exception is { } e) line += " " + e;
+            if (logEntry.Exception is { } e) line += " " + DisplayText.ForLog(e.ToString(), keepLineBreaks: true);
             textWriter.Write(line.ReplaceLineEndings(" ") + Environment.NewLine);
         }
 
@@ -114,8 +118,8 @@ internal static class Logging
                 json.WriteString("LogLevel", logEntry.LogLevel.ToString());
                 json.WriteString("Category", logEntry.Category);
                 json.WriteNumber("EventId", logEntry.EventId.Id);
-                json.WriteString("Message", logEntry.Formatter(logEntry.State, logEntry.Exception));
-                if (logEntry.Exception is { } e) json.WriteString("Exception", e.ToString());
+                json.WriteString("Message", DisplayText.ForLog(logEntry.Formatter(logEntry.State, logEntry.Exception), keepLineBreaks: true));
+                if (logEntry.Exception is { } e) json.WriteString("Exception", DisplayText.ForLog(e.ToString(), keepLineBreaks: true));
                 json.WriteEndObject();
             }
             textWriter.Write(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + Environment.NewLine);
@@ -127,6 +131,39 @@ internal static class Logging
     /// exception's message may quote an API's answer).
     /// </summary>
     public static ILoggerFactory Masking(this ILoggerFactory factory, SecretMask secrets) => new MaskingLoggerFactory(factory, secrets);
+
+    /// <summary>
+    /// The SDK reports a request handler ended by its request's cancellation (a client gone, a request timed out) as a
+    /// warning with the whole stack trace, kilobytes per request. The access log already says how such a request
+    /// ended, so the SDK's entry becomes one debug line, without the trace.
+    /// </summary>
+    public static ILoggerFactory QuietCancellations(this ILoggerFactory factory) => new CancellationQuietingLoggerFactory(factory);
+
+    private sealed class CancellationQuietingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => categoryName.StartsWith(SdkCategory, StringComparison.Ordinal)
+            ? new CancellationQuietingLogger(inner.CreateLogger(categoryName))
+            : inner.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose() { } // the factory wrapped belongs to the caller
+    }
+
+    private sealed class CancellationQuietingLogger(ILogger inner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not OperationCanceledException)
+                inner.Log(logLevel, eventId, state, exception, formatter);
+            else if (inner.IsEnabled(LogLevel.Debug))
+                inner.Log(LogLevel.Debug, eventId, $"{formatter(state, null)} (cancelled)", null, static (line, _) => line);
+        }
+    }
 
     private sealed class MaskingLoggerFactory(ILoggerFactory inner, SecretMask secrets) : ILoggerFactory
     {

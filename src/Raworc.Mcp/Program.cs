@@ -50,7 +50,8 @@ RaworcServer? CreateServer(ILoggerFactory loggers)
 {
     try
     {
-        return new RaworcServer(configuration, loggers);
+        // Over HTTP the host's key ring, the same on every replica; over stdio one made for this process.
+        return new RaworcServer(configuration, loggers, keys: configuration.Transport == TransportKind.Http ? configuration.Http.Keys : null);
     }
     catch (FormatException e)
     {

@@ -23,15 +23,21 @@ internal sealed class RaworcServer : IDisposable
     private readonly ListToolsResult _toolList;
     private readonly ToolResults _results;
 
-    /// <param name="clock">What the waits are measured and paced by; the system clock unless a test moves one by hand.</param>
+    /// <param name="clock">What the waits and expiries are measured by; the system clock unless a test moves one by hand.</param>
+    /// <param name="keys">
+    /// Seal the state clients hand back on a later call; replicas behind one balancer need the same. Without them,
+    /// a key made for this process (enough for stdio, where the process is the session).
+    /// </param>
     /// <exception cref="FormatException">The configuration names an unknown tool set or tool.</exception>
-    public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null, TimeProvider? clock = null)
+    public RaworcServer(ServerConfiguration configuration, ILoggerFactory loggerFactory, HttpMessageHandler? handler = null, TimeProvider? clock = null,
+        SealingKeys? keys = null)
     {
         Configuration = configuration;
         Client = new RaworcClient(configuration.Raworc.Options with { UserAgent = $"{Name}/{Version}" },
             loggerFactory.CreateLogger(Logging.ClientCategory), handler);
         _results = new ToolResults(loggerFactory.CreateLogger(Logging.ServerCategory));
-        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, clock ?? TimeProvider.System));
+        Waits = new Waits(clock ?? TimeProvider.System);
+        var all = ToolCatalog.Create(new ToolContext(Client, configuration, _results, Waits, keys ?? SealingKeys.Generate()));
         var selection = ToolSelection.Apply(all, configuration);
         Tools = selection.Enabled;
         DisabledTools = selection.Disabled;
@@ -75,6 +81,9 @@ internal sealed class RaworcServer : IDisposable
     }
 
     public RaworcClient Client { get; }
+
+    /// <summary>What the host may limit and end about the wait tools.</summary>
+    public Waits Waits { get; }
 
     /// <summary>Copies this server's identity, capabilities, filters and handlers into options built by the host (HTTP).</summary>
     public void ApplyTo(McpServerOptions options)
@@ -140,6 +149,6 @@ internal sealed class RaworcServer : IDisposable
         "(it reports progress and returns the finished build), create_session then wait_for_session until idle, and " +
         "send_message with wait_for_reply to get the agent's answer (role agent). A closed session takes no messages until " +
         "restore_session. A wait that runs out of time answers still_waiting true with the current status and is simply " +
-        "called again. Messages are oldest first; get_messages with latest gives the newest. " +
+        "called again. Messages are oldest first to the second (within one second in any order); get_messages with latest gives the newest. " +
         $"Resources: {resourceTemplates}. whoami checks the credentials; health_check the connection.";
 }

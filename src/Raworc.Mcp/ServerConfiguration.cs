@@ -75,7 +75,9 @@ internal sealed record ServerConfiguration
     /// <exception cref="FormatException">A value is malformed; the message names the flag or variable.</exception>
     public static ServerConfiguration Load(Func<string, string?>? getVariable = null, string? homeDirectory = null, CommandLine? flags = null)
     {
-        getVariable ??= Environment.GetEnvironmentVariable;
+        var read = getVariable ?? Environment.GetEnvironmentVariable;
+        // Every variable goes through here, for every mode and for the client's own settings alike.
+        getVariable = name => UsableValue(read(name));
         flags ??= new CommandLine(CommandKind.Serve);
         var http = flags.Transport == TransportKind.Http ? HttpSettings.Load(getVariable, flags) : new HttpSettings();
         var raworc = RaworcSettings.Load(getVariable, homeDirectory);
@@ -102,6 +104,20 @@ internal sealed record ServerConfiguration
             ConsentTimeout = ParseMilliseconds(getVariable(ConsentTimeoutVariable), ConsentTimeoutVariable, DefaultConsentTimeout, 3_600_000),
         };
     }
+
+    /// <summary>
+    /// A variable's value, or null when it counts as unset: empty or blank, or still an unexpanded
+    /// <c>${user_config.name}</c> placeholder. Claude Desktop starts a bundle's server with every form field it maps,
+    /// and an optional field the user left empty arrives as "" or as that placeholder text, literally.
+    /// </summary>
+    public static string? UsableValue(string? value) =>
+        string.IsNullOrWhiteSpace(value) || IsUnexpandedPlaceholder(value.Trim()) ? null : value;
+
+    private static bool IsUnexpandedPlaceholder(string value) =>
+        value.StartsWith(UserConfigPlaceholderStart, StringComparison.Ordinal) && value.EndsWith('}') &&
+        value.IndexOfAny(['{', '}'], UserConfigPlaceholderStart.Length) == value.Length - 1;
+
+    private const string UserConfigPlaceholderStart = "${user_config.";
 
     public static LogLevel ParseLogLevel(string? value) => value?.Trim().ToLowerInvariant() switch
     {

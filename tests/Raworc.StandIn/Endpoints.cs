@@ -361,6 +361,7 @@ internal static class Endpoints
             {
                 var s = FindSpace(w, space);
                 if (s.Secrets.ContainsKey(key)) throw ApiException.Conflict("A secret with this key already exists in the space");
+                if (!World.FitsText(value)) throw ApiException.Internal();
                 var now = w.Now;
                 var secret = new SecretRec { KeyName = key, Value = value, Description = description, CreatedAt = now, UpdatedAt = now, CreatedBy = caller };
                 s.Secrets[key] = secret;
@@ -383,6 +384,7 @@ internal static class Endpoints
             {
                 var secret = FindSecret(w, space, key);
                 if (value is null && description is null) throw ApiException.NotFound("Space secret not found");
+                if (value is not null && !World.FitsText(value)) throw ApiException.Internal();
                 if (value is not null) secret.Value = value;
                 if (description is not null) secret.Description = description;
                 secret.UpdatedAt = w.Now;
@@ -428,7 +430,7 @@ internal static class Endpoints
             var sourceBranch = body.Has("source_branch") ? body.OptionalString("source_branch") : "main";
             return w.Locked(() =>
             {
-                if (!w.Spaces.TryGetValue(space, out var s)) throw ApiException.Database(); // FK violation
+                if (!w.Spaces.TryGetValue(space, out var s)) throw ApiException.Internal(); // FK violation, reported as "Failed to create agent"
                 if (s.Agents.Any(a => a.Name == name)) throw ApiException.Conflict($"Agent with name '{name}' already exists in space '{space}'");
                 var now = w.Now;
                 var agent = new AgentRec
@@ -485,7 +487,7 @@ internal static class Endpoints
             return w.Locked(() =>
             {
                 var agent = FindAgent(w, space, name);
-                if (!World.AgentStatuses.Contains(status)) throw ApiException.Database(); // DB CHECK constraint
+                if (!World.AgentStatuses.Contains(status)) throw ApiException.Internal(); // DB CHECK constraint
                 agent.Status = status;
                 agent.UpdatedAt = w.Now;
                 return Reply.Json(agent.ToDto(space), J.AgentDto);
@@ -599,7 +601,7 @@ internal static class Endpoints
             return w.Locked(() =>
             {
                 var s = FindSession(w, id);
-                if (name is not null) throw ApiException.Database(); // 0.3.0 has no `name` column
+                if (name is not null) throw ApiException.Internal(); // 0.3.0 has no `name` column
                 if (metadata is null) throw ApiException.BadRequest("No fields to update");
                 s.Metadata = metadata.Value;
                 return Reply.Json(s.ToDto(), J.SessionDto);
@@ -616,7 +618,7 @@ internal static class Endpoints
             {
                 // Any stored state may be written, deleted ones included; no transition check (as in 0.3.0).
                 if (!w.Sessions.TryGetValue(id, out var s)) throw ApiException.NotFound("Session not found");
-                if (!World.SessionStates.Contains(state)) throw ApiException.Database(); // DB CHECK constraint
+                if (!World.SessionStates.Contains(state)) throw ApiException.Internal(); // DB CHECK constraint
                 s.State = state;
                 return Reply.Json(new StateUpdateDto { Success = true, State = state }, J.StateUpdateDto);
             });
@@ -661,6 +663,18 @@ internal static class Endpoints
         }));
     }
 
+    /// <summary>
+    /// <c>ORDER BY created_at</c> as 0.3.0 has it: the stored timestamps have whole seconds, and within one second the
+    /// order is not the order of posting.
+    /// </summary>
+    private static IEnumerable<MessageRec> Listed(List<MessageRec> messages, MessageTieOrder ties)
+    {
+        var bySecond = messages.OrderBy(m => m.CreatedAt.UtcTicks - m.CreatedAt.UtcTicks % TimeSpan.TicksPerSecond);
+        return ties == MessageTieOrder.NewestFirst
+            ? bySecond.ThenByDescending(m => m.Seq)
+            : bySecond.ThenBy(m => m.Id, StringComparer.Ordinal);
+    }
+
     private static SessionRec FindSession(World w, string id) =>
         w.Sessions.TryGetValue(id, out var s) && s.State != "deleted" ? s : throw ApiException.NotFound("Session not found");
 
@@ -677,9 +691,9 @@ internal static class Endpoints
             return w.Locked(() =>
             {
                 var s = FindSession(w, id);
-                if (limit < 0 || offset < 0) throw ApiException.Database(); // MySQL rejects a negative LIMIT/OFFSET
+                if (limit < 0 || offset < 0) throw ApiException.Internal(); // MySQL rejects a negative LIMIT/OFFSET
                 limit = Math.Min(limit, 1000);
-                return Reply.Json(s.Messages.OrderBy(m => m.Seq)
+                return Reply.Json(Listed(s.Messages, w.Options.MessageTies)
                     .Skip((int)Math.Min(offset, int.MaxValue)).Take((int)limit)
                     .Select(m => m.ToDto(s.Id)).ToList(), J.ListMessageDto);
             });
@@ -694,13 +708,20 @@ internal static class Endpoints
             return w.Locked(() =>
             {
                 var s = FindSession(w, id);
-                if (!World.MessageRoles.Contains(role)) throw ApiException.Database(); // DB CHECK constraint
                 var now = w.Now;
                 if (s.State == "closed")
                 {
                     // 0.3.0 sets the session idle, then fails to queue the resume task (its INSERT lacks the NOT NULL
                     // created_by): the message is not stored and the container stays stopped.
                     s.State = "idle";
+                    s.LastActivityAt = now;
+                    throw ApiException.Internal();
+                }
+                // The session is set busy before the insert, which fails on a role outside the CHECK constraint or
+                // content over the TEXT column: nothing is stored, and the session is left busy with nothing to answer.
+                if (!World.MessageRoles.Contains(role) || !World.FitsText(content))
+                {
+                    if (s.State == "idle") s.State = "busy";
                     s.LastActivityAt = now;
                     throw ApiException.Internal();
                 }

@@ -150,13 +150,13 @@ internal sealed class JsonBody
         };
     }
 
-    /// <summary><c>serde_json::Value</c> with a default: missing gives null (C#), anything present (even JSON null) is kept.</summary>
+    /// <summary><c>serde_json::Value</c> with a default: missing gives null (C#), anything present (even JSON null) is kept, its keys sorted.</summary>
     public JsonElement? AnyOrMissing(string name) =>
-        _root.TryGetProperty(name, out var v) ? v.Clone() : null;
+        _root.TryGetProperty(name, out var v) ? StoredJson.Sorted(v) : null;
 
-    /// <summary><c>Option&lt;serde_json::Value&gt;</c>: missing or JSON null give null.</summary>
+    /// <summary><c>Option&lt;serde_json::Value&gt;</c>: missing or JSON null give null; keys sorted.</summary>
     public JsonElement? OptionalAny(string name) =>
-        _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.Clone() : null;
+        _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? StoredJson.Sorted(v) : null;
 
     public List<RuleDto> RequiredRules(string name)
     {

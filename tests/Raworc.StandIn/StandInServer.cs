@@ -34,6 +34,35 @@ public sealed class StandInOptions
     /// carried; the token itself is never written.
     /// </summary>
     public string? RequestLogPath { get; init; }
+
+    /// <summary>How messages of the same second are ordered when listed.</summary>
+    public MessageTieOrder MessageTies { get; init; } = MessageTieOrder.ById;
+
+    /// <summary>
+    /// The worst case of message order: a <see cref="StoppedClock"/> puts every message in one second, listed newest
+    /// first; builds, new sessions and replies are done at the next request.
+    /// </summary>
+    public static StandInOptions WorstCaseMessageOrder() => new()
+    {
+        Clock = new StoppedClock(),
+        BuildDelay = TimeSpan.Zero,
+        SessionDelay = TimeSpan.Zero,
+        ReplyDelay = TimeSpan.Zero,
+        MessageTies = MessageTieOrder.NewestFirst,
+    };
+}
+
+/// <summary>
+/// The order of messages of one second among themselves in <c>GET /sessions/{id}/messages</c>. Raworc 0.3.0 orders
+/// by <c>created_at</c> only, which has whole seconds, so that order is undefined there; a client must not rely on it.
+/// </summary>
+public enum MessageTieOrder
+{
+    /// <summary>By message id: the ids are random UUIDs, so the order has nothing to do with the order of posting.</summary>
+    ById,
+
+    /// <summary>Newest first: a reply listed before its question, an older message after a newer one. The worst case, for tests.</summary>
+    NewestFirst,
 }
 
 /// <summary>Starts the stand-in on 127.0.0.1. Used by Program (command line) and in-process by tests.</summary>

@@ -31,6 +31,9 @@ internal sealed class World
     public static readonly string[] AgentStatuses = ["configured", "building", "running", "stopped", "error"];
     public static readonly string[] MessageRoles = ["user", "agent", "system"];
 
+    /// <summary>Message content and secret values are MySQL <c>TEXT</c> columns: at most 65,535 bytes of UTF-8.</summary>
+    public static bool FitsText(string text) => System.Text.Encoding.UTF8.GetByteCount(text) <= 65_535;
+
     public World(StandInOptions options)
     {
         Options = options;

@@ -13,7 +13,10 @@ namespace Raworc.Tests;
 public sealed partial class DeploymentManifestTests
 {
     private const int ContainerPort = 8080; // the http mode's default port, which the image sets
+    private const int ProbePort = 8081; // the probes' own listener, which the image sets too
     private const int DefaultDrainSeconds = 10;
+    private const int DefaultApiTimeoutSeconds = 30; // RAWORC_TIMEOUT's default: one API call, retries included
+    private const int HostStopSeconds = 2; // HttpServer's HostOptions.ShutdownTimeout
     private const int LongestWaitSeconds = 55; // Waiting.MaxTimeoutSeconds: the longest a tool call may wait
 
     private static readonly string Root = RepoRoot();
@@ -48,6 +51,7 @@ public sealed partial class DeploymentManifestTests
         var literals = config.List("literals").Select(l => l.Text()).ToList();
         Assert.Contains(literals, l => l.StartsWith("RAWORC_API_URL=https://", StringComparison.Ordinal) && l.EndsWith("/api/v0", StringComparison.Ordinal));
         Assert.DoesNotContain(literals, l => l.Contains("TOKEN", StringComparison.Ordinal) || l.Contains("PASSWORD", StringComparison.Ordinal));
+        Assert.DoesNotContain(literals, l => l.StartsWith("RAWORC_MCP_OAUTH_KEYS", StringComparison.Ordinal));
 
         // The host patch sets the rule and the certificate to one name, as the Ingress itself has them.
         var patch = kustomization.List("patches").Single();
@@ -61,6 +65,36 @@ public sealed partial class DeploymentManifestTests
         var ingress = Object("Ingress").Node("spec");
         Assert.Equal(values["/spec/rules/0/host"], ingress.List("rules").Single().Str("host"));
         Assert.Equal(values["/spec/tls/0/hosts/0"], ingress.List("tls").Single().List("hosts").Single().Text());
+
+        // Sign-in: the public URL is the https origin of the Ingress host (no path, no trailing slash).
+        var publicUrl = literals.Single(l => l.StartsWith("RAWORC_MCP_PUBLIC_URL=", StringComparison.Ordinal))["RAWORC_MCP_PUBLIC_URL=".Length..];
+        Assert.Equal($"https://{values["/spec/rules/0/host"]}", publicUrl);
+    }
+
+    [Fact]
+    public void Sign_in_keys_come_from_a_generated_Secret_whose_env_file_stays_out_of_git()
+    {
+        var kustomization = Load("kustomization.yaml").Single();
+        var secret = kustomization.List("secretGenerator").Single();
+        var envFile = secret.List("envs").Single().Text();
+        Assert.Equal("oauth-keys.env", envFile);
+        Assert.False(secret.Children.ContainsKey(new YamlScalarNode("literals")), "keys belong in the env file, never in kustomization.yaml");
+        var ignored = File.ReadAllLines(Path.Combine(KubeDir, ".gitignore")).Select(l => l.Trim());
+        Assert.Contains(envFile, ignored);
+
+        // Every replica reads the same key ring from that Secret (kustomize gives the Secret and the reference the
+        // same hashed name), and from nowhere else.
+        var c = Container();
+        var keys = c.List("env").Single(e => e.Str("name") == "RAWORC_MCP_OAUTH_KEYS");
+        Assert.Null(keys.Str("value"));
+        var reference = keys.Node("valueFrom").Node("secretKeyRef");
+        Assert.Equal(secret.Str("name"), reference.Str("name"));
+        Assert.Equal("RAWORC_MCP_OAUTH_KEYS", reference.Str("key"));
+        Assert.NotEqual("true", reference.Str("optional"));
+
+        // The comment at the top of kustomization.yaml gives the command that makes the file: 32 random bytes.
+        var text = File.ReadAllText(Path.Combine(KubeDir, "kustomization.yaml"));
+        Assert.Contains("echo \"RAWORC_MCP_OAUTH_KEYS=$(head -c 32 /dev/urandom | base64)\" > packaging/kubernetes/oauth-keys.env", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,16 +120,18 @@ public sealed partial class DeploymentManifestTests
         Assert.Equal("false", security.Str("allowPrivilegeEscalation"));
         Assert.Equal(["ALL"], security.Node("capabilities").List("drop").Select(d => d.Text()));
 
-        var port = c.List("ports").Single();
-        Assert.Equal(ContainerPort, port.Int("containerPort"));
+        Assert.Equal(ContainerPort, Assert.Single(c.List("ports"), p => p.Str("name") == "http").Int("containerPort"));
         Assert.Equal(ContainerPort.ToString(CultureInfo.InvariantCulture), Env(c, "RAWORC_MCP_PORT"));
-        var portName = port.Str("name");
+        // The probes go to their own listener, which /mcp connections cannot fill.
+        var probes = Assert.Single(c.List("ports"), p => p.Int("containerPort") == ProbePort);
+        Assert.Equal(ProbePort.ToString(CultureInfo.InvariantCulture), Env(c, "RAWORC_MCP_PROBE_PORT"));
         foreach (var (probe, path) in new[] { ("readinessProbe", "/readyz"), ("livenessProbe", "/healthz") })
         {
             var get = c.Node(probe).Node("httpGet");
             Assert.Equal(path, get.Str("path"));
-            Assert.True(get.Str("port") == portName || get.Str("port") == ContainerPort.ToString(CultureInfo.InvariantCulture),
-                $"{probe} probes port {get.Str("port")}, not the container's {portName}/{ContainerPort}");
+            Assert.True(get.Str("port") == probes.Str("name") || get.Str("port") == ProbePort.ToString(CultureInfo.InvariantCulture),
+                $"{probe} probes port {get.Str("port")}, not the probe port {probes.Str("name")}/{ProbePort}");
+            Assert.True(c.Node(probe).Int("timeoutSeconds") >= 2);
         }
 
         foreach (var kind in new[] { "requests", "limits" })
@@ -103,11 +139,14 @@ public sealed partial class DeploymentManifestTests
                 Assert.False(string.IsNullOrEmpty(c.Node("resources").Node(kind).Str(resource)), $"resources.{kind}.{resource} is missing");
         Assert.True(Mebibytes(c.Node("resources").Node("requests").Str("memory")) <= Mebibytes(c.Node("resources").Node("limits").Str("memory")));
 
-        // The pod must outlive the preStop pause plus the drain, or a slow call is killed mid-way.
+        // On SIGTERM the waits answer at once, so what a drain waits for is at most one API call: the drain covers
+        // RAWORC_TIMEOUT, and the pod outlives preStop + the drain + the host's own stop, or a call is killed mid-way.
         var drain = int.Parse(Env(c, "RAWORC_MCP_DRAIN_SECONDS") ?? DefaultDrainSeconds.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var apiTimeout = ConfigValue("RAWORC_TIMEOUT") is { } set ? double.Parse(set, CultureInfo.InvariantCulture) : DefaultApiTimeoutSeconds;
+        Assert.True(drain >= apiTimeout, $"the drain ({drain} s) must cover one API call (RAWORC_TIMEOUT {apiTimeout} s)");
         var preStop = c.TryNode("lifecycle")?.TryNode("preStop")?.TryNode("sleep")?.Int("seconds") ?? 0;
-        Assert.True(pod.Int("terminationGracePeriodSeconds") > preStop + drain,
-            $"terminationGracePeriodSeconds {pod.Int("terminationGracePeriodSeconds")} must exceed preStop {preStop} s + drain {drain} s");
+        Assert.True(pod.Int("terminationGracePeriodSeconds") >= preStop + drain + HostStopSeconds,
+            $"terminationGracePeriodSeconds {pod.Int("terminationGracePeriodSeconds")} must cover preStop {preStop} s + drain {drain} s + {HostStopSeconds} s");
 
         // A read-only root filesystem still needs a writable /tmp.
         Assert.Contains(c.List("volumeMounts"), m => m.Str("mountPath") == "/tmp");
@@ -117,7 +156,7 @@ public sealed partial class DeploymentManifestTests
     public void Service_PodDisruptionBudget_and_autoscaler_point_at_the_deployment()
     {
         var podLabels = Object("Deployment").Node("spec").Node("template").Node("metadata").Node("labels");
-        var portName = Container().List("ports").Single().Str("name");
+        var portName = Assert.Single(Container().List("ports"), p => p.Int("containerPort") == ContainerPort).Str("name");
 
         var service = Object("Service").Node("spec");
         foreach (var (key, value) in service.Node("selector").Map()) Assert.Equal(value.Text(), podLabels.Str(key));
@@ -141,7 +180,7 @@ public sealed partial class DeploymentManifestTests
     }
 
     [Fact]
-    public void Ingress_has_tls_routes_mcp_to_the_service_and_outwaits_the_longest_tool_without_buffering()
+    public void Ingress_has_tls_routes_mcp_and_sign_in_to_the_service_and_outwaits_the_longest_tool_without_buffering()
     {
         var ingress = Object("Ingress");
         Assert.Equal("networking.k8s.io/v1", ingress.Str("apiVersion"));
@@ -151,12 +190,19 @@ public sealed partial class DeploymentManifestTests
         Assert.Contains(host, tls.List("hosts").Select(h => h.Text()));
         Assert.False(string.IsNullOrEmpty(tls.Str("secretName")));
 
-        var path = spec.List("rules").Single().Node("http").List("paths").Single();
-        Assert.Equal("/mcp", path.Str("path"));
-        var backend = path.Node("backend").Node("service");
+        // The MCP endpoint and the sign-in endpoints reach the Service; nothing else (the probes stay inside).
         var servicePort = Object("Service").Node("spec").List("ports").Single();
-        Assert.Equal("raworc-mcp", backend.Str("name"));
-        Assert.True(backend.Node("port").Str("name") == servicePort.Str("name") || backend.Node("port").Int("number") == servicePort.Int("port"));
+        var paths = spec.List("rules").Single().Node("http").List("paths");
+        foreach (var path in paths)
+        {
+            var backend = path.Node("backend").Node("service");
+            Assert.Equal("raworc-mcp", backend.Str("name"));
+            Assert.True(backend.Node("port").Str("name") == servicePort.Str("name") || backend.Node("port").Int("number") == servicePort.Int("port"));
+        }
+        Assert.Equal(
+            [("/.well-known/oauth-authorization-server", "Exact"), ("/.well-known/oauth-protected-resource", "Prefix"),
+             ("/.well-known/openid-configuration", "Exact"), ("/authorize", "Exact"), ("/mcp", "Exact"), ("/register", "Exact"), ("/token", "Exact")],
+            paths.Select(p => (p.Str("path")!, p.Str("pathType")!)).Order());
 
         var annotations = ingress.Node("metadata").Node("annotations");
         Assert.True(int.Parse(annotations.Str("nginx.ingress.kubernetes.io/proxy-read-timeout")!, CultureInfo.InvariantCulture) > LongestWaitSeconds);
@@ -178,7 +224,8 @@ public sealed partial class DeploymentManifestTests
         var uid = int.Parse(user.Split(':')[0], CultureInfo.InvariantCulture);
         Assert.NotEqual(0, uid);
         Assert.Equal(Object("Deployment").Node("spec").Node("template").Node("spec").Node("securityContext").Int("runAsUser"), uid);
-        Assert.Contains($"EXPOSE {ContainerPort}", lines);
+        Assert.Contains($"EXPOSE {ContainerPort} {ProbePort}", lines);
+        Assert.Contains($"ENV RAWORC_MCP_PROBE_PORT={ProbePort}", lines);
         Assert.Contains(lines, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal) && l.Contains("CMD [\"raworc-mcp\", \"healthcheck\"]", StringComparison.Ordinal));
         foreach (var label in new[] { "title", "description", "version", "revision", "source", "licenses" })
             Assert.Contains($"org.opencontainers.image.{label}=", text, StringComparison.Ordinal);
@@ -201,6 +248,11 @@ public sealed partial class DeploymentManifestTests
 
     private static YamlMappingNode Container() =>
         Object("Deployment").Node("spec").Node("template").Node("spec").List("containers").Single();
+
+    /// <summary>A setting of the ConfigMap the kustomization generates, or null when it sets none.</summary>
+    private static string? ConfigValue(string name) =>
+        Load("kustomization.yaml").Single().List("configMapGenerator").Single().List("literals").Select(l => l.Text())
+            .Where(l => l.StartsWith(name + "=", StringComparison.Ordinal)).Select(l => l[(name.Length + 1)..]).SingleOrDefault();
 
     private static string? Env(YamlMappingNode container, string name) =>
         container.List("env").FirstOrDefault(e => e.Str("name") == name)?.Str("value");

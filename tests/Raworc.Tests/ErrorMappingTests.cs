@@ -115,8 +115,38 @@ public sealed class ErrorMappingTests
 
         var text = AssertError(await host.CallAsync("get_space", """{"name":"default"}"""), "HTTP 500", "INTERNAL_ERROR", "An internal error occurred");
 
-        NextStep(text);
+        // Raworc's 500s come from the request (a missing space, a value the database refuses), not from a passing fault.
+        string next = NextStep(text);
+        Assert.Contains("the same call will likely fail again: check the arguments and that what they name exists", next);
+        Assert.DoesNotContain("retry", next);
         await AssertStillWorks(host);
+    }
+
+    [Fact]
+    public async Task Creating_an_agent_in_a_space_that_does_not_exist_says_to_check_the_space()
+    {
+        await using var host = await StartAsync();
+        host.Respond(500, Envelope("INTERNAL_ERROR", "An internal error occurred"));
+
+        var text = AssertError(await host.CallAsync("create_agent", """{"space":"nope","name":"a","source_repo":"o/r"}"""), "HTTP 500", "INTERNAL_ERROR");
+
+        string next = NextStep(text);
+        Assert.Contains("when the space does not exist: check that it does with get_space", next);
+        Assert.DoesNotContain("retry", next);
+    }
+
+    [Theory]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task A_gateway_failure_is_worth_retrying_later(int status)
+    {
+        await using var host = await StartAsync();
+        host.Respond(status, "");
+
+        var text = AssertError(await host.CallAsync("create_agent", """{"space":"nope","name":"a","source_repo":"o/r"}"""), $"HTTP {status}");
+
+        Assert.Contains("retry later", NextStep(text));
     }
 
     [Fact]

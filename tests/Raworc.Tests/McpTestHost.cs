@@ -54,14 +54,18 @@ public sealed class McpTestHost : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
+    /// <summary>What a host may limit and end about the wait tools.</summary>
+    internal Raworc.Mcp.Tools.Waits Waits => _raworc.Waits;
+
     public string ApiUrl => Api.Url + "/api/v0";
 
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN.</param>
     /// <param name="home">Home directory holding .raworc/auth.yaml; an empty temporary one by default.</param>
     /// <param name="clientOptions">The SDK client's options, e.g. with an elicitation handler; none by default.</param>
     /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>); the system clock by default.</param>
+    /// <param name="apiHandler">The server's HTTP handler (an <see cref="ApiCallCounter"/>); the production one by default.</param>
     public static async Task<McpTestHost> StartAsync(IDictionary<string, string?>? environment = null, string? home = null,
-        LogLevel logLevel = LogLevel.Trace, McpClientOptions? clientOptions = null, TimeProvider? clock = null)
+        LogLevel logLevel = LogLevel.Trace, McpClientOptions? clientOptions = null, TimeProvider? clock = null, HttpMessageHandler? apiHandler = null)
     {
         var api = StartApi();
         var env = new Dictionary<string, string?>
@@ -85,7 +89,7 @@ public sealed class McpTestHost : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         // The same filters as the executable: the SDK never logs below debug (its trace level dumps whole messages).
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(logLevel).AddProvider(logs)).Masking(configuration.Raworc.Options.Secrets);
-        var raworc = new RaworcServer(configuration, loggerFactory, clock: clock);
+        var raworc = new RaworcServer(configuration, loggerFactory, apiHandler, clock);
 
         var toServer = new Pipe();
         var toClient = new Pipe();

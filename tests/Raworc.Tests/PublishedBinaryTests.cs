@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Raworc.Client;
+using Raworc.Mcp;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -113,6 +115,32 @@ public sealed class PublishedBinaryTests
         var (exit, _, stderr) = await RunAsync(null, stdin: "", ("RAWORC_TIMEOUT", "soon"));
         Assert.Equal(2, exit);
         Assert.Contains("RAWORC_TIMEOUT", stderr);
+    }
+
+    [Fact]
+    public async Task Every_variable_left_as_an_unexpanded_form_placeholder_serves_with_the_defaults()
+    {
+        // What Claude Desktop passes for optional form fields the user left empty (no default).
+        var unexpanded = EnvironmentVariables.All.Where(v => !v.Conventional)
+            .Select(v => (v.Name, $"${{user_config.{v.Name.ToLowerInvariant()}}}")).ToArray();
+
+        var (exit, stdout, stderr) = await BinaryProcess.RunAsync(["--manifest"], null, unexpanded);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(49, JsonDocument.Parse(stdout).RootElement.GetProperty("tools").GetArrayLength());
+
+        (exit, stdout, stderr) = await BinaryProcess.RunAsync(["http", "--manifest"], null, unexpanded);
+        Assert.True(exit == 0, stderr);
+
+        using var server = BinaryProcess.Start(environment: unexpanded);
+        await server.InitializeAsync();
+        await server.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+        string tools = (await server.ReadLineAsync(TimeSpan.FromSeconds(10)))!;
+        Assert.Equal(49, JsonDocument.Parse(tools).RootElement.GetProperty("result").GetProperty("tools").GetArrayLength());
+        server.CloseInput();
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains($"API {RaworcClientOptions.DefaultApiUrl} from default", server.Stderr);
+        Assert.Contains("credentials from nowhere", server.Stderr);
+        Assert.Contains("default space 'default'", server.Stderr);
     }
 
     private static async Task WaitForAsync(Func<Task<string?>> readLine, Func<string, bool> match)

@@ -108,7 +108,7 @@ public sealed class ResourceTests
         var content = Assert.IsType<TextResourceContents>(Assert.Single(result.Contents));
         Assert.Equal("text/plain", content.MimeType);
         Assert.Equal($"""
-            Session {SessionId} in space 'default', state idle: 2 messages, oldest first.
+            Session {SessionId} in space 'default', state idle: 2 messages, oldest first to the second (within one second in any order).
 
             --- user at 2025-08-30 18:23:10 UTC
             Write a haiku
@@ -120,6 +120,26 @@ public sealed class ResourceTests
 
             """.ReplaceLineEndings("\n"), content.Text);
         Assert.Contains(host.Requests, r => new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery == $"/api/v0/sessions/{SessionId}/messages?limit={RaworcResources.TranscriptPageSize}&offset=0");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_transcript_holds_every_message_once_though_a_page_ends_inside_a_second_listed_differently_at_each_read(int seed)
+    {
+        await using var host = await StartAsync();
+        host.Api.Given(Request.Create().WithPath($"/api/v0/sessions/{SessionId}").UsingGet()).RespondWith(Json(Session));
+        // Seven messages a second: the first page of 200 ends inside the second of messages 196 to 202.
+        var messages = Enumerable.Range(0, 250).Select(i => new Tools.ListedSession.Stored($"m{i}", "user", $"message {i}.", i / 7)).ToArray();
+        new Tools.ListedSession { Ties = Tools.ListedSession.Shuffled(seed) }.Before(messages).Serve(host);
+
+        var result = await host.Client.ReadResourceAsync($"raworc://sessions/{SessionId}/transcript");
+
+        string text = Assert.IsType<TextResourceContents>(Assert.Single(result.Contents)).Text;
+        Assert.Contains("250 messages, oldest first to the second", text);
+        foreach (var message in messages)
+            Assert.Equal(1, text.Split('\n').Count(line => line == message.Content));
     }
 
     [Theory]

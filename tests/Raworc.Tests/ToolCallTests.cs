@@ -109,7 +109,7 @@ public sealed class ToolCallTests
         { "get_agent_logs", """{"space":"production","name":"data-analyzer","limit":100,"follow":false,"log_type":"stderr"}""", "GET",
             "/api/v0/spaces/production/agents/data-analyzer/logs?lines=100&log_type=stderr", null, 200,
             """{"agent_name":"data-analyzer","space":"production","stdout":[],"stderr":["boom"],"timestamp":"2025-08-30T18:22:00.500+00:00"}""",
-            """{"agent_name":"data-analyzer","space":"production","stdout":[],"stderr":["boom"],"timestamp":"2025-08-30T18:22:00.5+00:00"}""" },
+            """{"agent_name":"data-analyzer","stdout":[],"stderr":["boom"],"timestamp":"2025-08-30T18:22:00.5+00:00"}""" },
 
         { "list_secrets", """{"space":"production","show_values":false}""", "GET", "/api/v0/spaces/production/secrets", null, 200, $"[{Secret}]", $"[{Secret}]" },
         { "list_secrets", """{"show_values":true}""", "GET", "/api/v0/spaces/default/secrets?show_values=true", null, 200, $"[{SecretWithValue}]", $"[{SecretWithValue}]" },

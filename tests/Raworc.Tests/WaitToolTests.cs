@@ -23,8 +23,8 @@ public sealed class WaitToolTests
     internal const string SentId = "a1b2c3d4-0000-4c55-9a0e-2b7d4f1e0c11";
     internal const string ReplyId = "a1b2c3d4-0001-4c55-9a0e-2b7d4f1e0c11";
 
-    internal static Task<McpTestHost> StartPollingAsync(SteppingClock? clock = null) =>
-        McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" }, clock: clock ?? new SteppingClock());
+    internal static Task<McpTestHost> StartPollingAsync(SteppingClock? clock = null, ApiCallCounter? calls = null) =>
+        McpTestHost.StartAsync(new Dictionary<string, string?> { ["RAWORC_POLL_INTERVAL_MS"] = "20" }, clock: clock ?? new SteppingClock(), apiHandler: calls);
 
     internal static string BuildJson(string status) =>
         $$"""{"space":"default","status":"{{status}}","image_tag":null,"build_id":"{{BuildId}}","started_at":"2025-08-30T18:20:01+00:00","completed_at":null,"agents_deployed":[],"error":null}""";
@@ -133,27 +133,63 @@ public sealed class WaitToolTests
     public async Task Cancelling_the_call_stops_the_wait_at_once(string tool, string arguments)
     {
         var clock = new SteppingClock();
-        await using var host = await StartPollingAsync(clock);
+        var calls = new ApiCallCounter();
+        await using var host = await StartPollingAsync(clock, calls);
         Sequence(host, $"/api/v0/spaces/default/build/{BuildId}", BuildJson("building"));
         Sequence(host, $"/api/v0/sessions/{Sid}", SessionJson("init"));
         Conversation(host, reply: false);
         using var cancel = new CancellationTokenSource();
 
         var call = host.CallAsync(tool, arguments, cancel.Token);
-        await WaitUntilAsync(() => host.Requests.Count >= 3);
+        // Polling: its deadline timer lives as long as the wait does (send_message reads and sends first).
+        await WaitUntilAsync(() => host.Requests.Count >= 3 && clock.PendingTimers >= 1);
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        // notifications/cancelled reached the server: the wait ended, and with it its deadline timer.
+        // notifications/cancelled reached the server: the wait ended, and with it its deadline timer, which lives as
+        // long as the wait does.
         await WaitUntilAsync(() => clock.PendingTimers == 0);
         Assert.Equal(0, clock.PendingTimers);
-        int settled = host.Requests.Count;
+        // Counted as the server sends them: a poll cancelled on its way may still reach the API after this, but no
+        // new one may start, however far the clock moves.
+        int started = calls.Started;
         clock.Advance(TimeSpan.FromMinutes(1));
-        await Task.Yield();
-        Assert.Equal(settled, host.Requests.Count);
+        await Task.Delay(50);
+        Assert.Equal(started, calls.Started);
+        Assert.Equal(0, clock.PendingTimers);
 
         // The server is still fine.
         Assert.False((await host.CallAsync("wait_for_build", $$"""{"build_id":"{{BuildId}}","timeout_seconds":1}""")).IsError ?? false);
+    }
+
+    [Theory]
+    [InlineData("wait_for_build", $$"""{"build_id":"{{BuildId}}"}""")]
+    [InlineData("wait_for_session", $$"""{"session_id":"{{Sid}}"}""")]
+    [InlineData("send_message", $$"""{"session_id":"{{Sid}}","content":"Write a haiku","wait_for_reply":true}""")]
+    public async Task Ending_the_waits_makes_one_under_way_answer_still_waiting_and_a_new_one_read_once(string tool, string arguments)
+    {
+        // The clock never moves by itself: without the ending, these waits would sleep for ever.
+        var clock = new SteppingClock { AutoAdvance = false };
+        await using var host = await StartPollingAsync(clock);
+        Sequence(host, $"/api/v0/spaces/default/build/{BuildId}", BuildJson("building"));
+        Sequence(host, $"/api/v0/sessions/{Sid}", SessionJson("init"));
+        Conversation(host, reply: false);
+
+        var call = host.CallAsync(tool, arguments);
+        await WaitUntilAsync(() => clock.PendingTimers >= 2); // its deadline, and the pause between two reads
+        host.Waits.EndAll();
+        var answer = JsonNode.Parse(Text(await call))!.AsObject();
+
+        Assert.True((bool)answer["still_waiting"]!);
+        Assert.StartsWith("This server is shutting down, so the wait ended early; calling again continues it", (string)answer["note"]!);
+        Assert.Equal(0, clock.PendingTimers);
+
+        // A wait that starts after the ending reads once and answers at once.
+        int before = host.Requests.Count;
+        var late = JsonNode.Parse(Text(await host.CallAsync(tool, arguments)))!.AsObject();
+        Assert.True((bool)late["still_waiting"]!);
+        Assert.Contains("shutting down", (string)late["note"]!);
+        Assert.InRange(host.Requests.Count - before, 1, 4); // one read, after send_message's count, last page and send
     }
 
     [Fact]

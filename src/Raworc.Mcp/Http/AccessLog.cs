@@ -8,7 +8,9 @@ namespace Raworc.Mcp.Http;
 
 /// <summary>
 /// One log line per HTTP request: method, path, status, duration, and the JSON-RPC method and tool it carried.
-/// Never headers, bodies or arguments, which hold tokens and secret values.
+/// Never headers, bodies or arguments, which hold tokens and secret values. Every field that comes from the request is
+/// escaped and cut short; a request whose client went away before the answer is logged as aborted, not by the status
+/// it would have had.
 /// </summary>
 internal sealed class AccessLog(ILogger logger)
 {
@@ -31,11 +33,19 @@ internal sealed class AccessLog(ILogger logger)
         }
         finally
         {
-            string rpc = record.RpcMethod is null ? "" : record.Tool is null ? $" {record.RpcMethod}" : $" {record.RpcMethod} {record.Tool}";
-            logger.LogInformation("{HttpMethod} {Path} {Status} {Elapsed} ms{Rpc}", context.Request.Method, context.Request.Path.Value,
-                context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), rpc);
+            string rpc = record.RpcMethod is null ? "" : record.Tool is null ? $" {Field(record.RpcMethod)}" : $" {Field(record.RpcMethod)} {record.Tool}";
+            string status = context.RequestAborted.IsCancellationRequested ? "aborted" : context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            logger.LogInformation("{HttpMethod} {Path} {Status} {Elapsed} ms{Rpc}", Field(context.Request.Method), Field(context.Request.Path.Value ?? ""),
+                status, Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), rpc);
         }
     }
+
+    /// <summary>Longest request field logged; a path can be kilobytes long.</summary>
+    private const int MaxFieldLength = 200;
+
+    /// <summary>A value from the request, safe to log: backslashes doubled and every control or bidi character escaped, cut short.</summary>
+    internal static string Field(string value) =>
+        DisplayText.ForLog((value.Length > MaxFieldLength ? value[..MaxFieldLength] + "…" : value).Replace("\\", "\\\\", StringComparison.Ordinal));
 
     /// <summary>Notes the JSON-RPC method (and tool name) of each message the MCP layer receives.</summary>
     public static McpMessageFilter Filter { get; } = next => (context, cancellationToken) =>

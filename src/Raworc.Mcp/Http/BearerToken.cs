@@ -39,6 +39,26 @@ internal sealed class BearerToken
     /// <summary>Parses the header; on failure, says why with an RFC 6750 error code (null when no header was sent).</summary>
     public static BearerToken? Parse(StringValues header, DateTimeOffset now, out (string? Error, string Message) problem)
     {
+        if (Word(header, out problem) is not { } token) return null;
+        if (ShapeProblem(token, out var expires) is { } shape)
+        {
+            problem = ("invalid_token", $"the bearer token cannot be a Raworc token: {shape}; send the token from 'raworc auth' or POST /api/v0/auth/login");
+            return null;
+        }
+        if (expires is { } expiry && expiry + ExpiryLeeway < now)
+        {
+            problem = ("invalid_token", $"the bearer token expired at {expiry.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; log in again for a fresh one (Raworc tokens last 24 hours)");
+            return null;
+        }
+        return new BearerToken(token, expires);
+    }
+
+    /// <summary>
+    /// The bearer token of the header as a word that can be sent on (any scheme case, any spacing), whatever kind of
+    /// token it is; on failure, says why with an RFC 6750 error code (null when no header was sent).
+    /// </summary>
+    public static string? Word(StringValues header, out (string? Error, string Message) problem)
+    {
         problem = default;
         if (header.Count == 0)
         {
@@ -54,7 +74,7 @@ internal sealed class BearerToken
         int space = value.IndexOfAny([' ', '\t']);
         if (space <= 0 || !value.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            problem = ("invalid_request", "the Authorization header must use the Bearer scheme: 'Authorization: Bearer <Raworc token>'");
+            problem = ("invalid_request", "the Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
             return null;
         }
         string token = value[(space + 1)..].Trim();
@@ -63,17 +83,7 @@ internal sealed class BearerToken
             problem = ("invalid_request", $"the bearer token must be one word of printable ASCII characters; it {unsendable}");
             return null;
         }
-        if (ShapeProblem(token, out var expires) is { } shape)
-        {
-            problem = ("invalid_token", $"the bearer token cannot be a Raworc token: {shape}; send the token from 'raworc auth' or POST /api/v0/auth/login");
-            return null;
-        }
-        if (expires is { } expiry && expiry + ExpiryLeeway < now)
-        {
-            problem = ("invalid_token", $"the bearer token expired at {expiry.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; log in again for a fresh one (Raworc tokens last 24 hours)");
-            return null;
-        }
-        return new BearerToken(token, expires);
+        return token;
     }
 
     /// <summary>Why <paramref name="token"/> is not a JWT (three base64url segments, the first two JSON objects), or null.</summary>

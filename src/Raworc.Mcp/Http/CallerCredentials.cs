@@ -82,11 +82,14 @@ internal sealed class CallerCredentials
     }
 
     /// <summary>
-    /// Who a request counts as for every per-caller limit: its Raworc token, parsed, so that neither the scheme's case
-    /// nor spacing makes a new caller; the client address for a request without a token that could be a Raworc token.
+    /// Who a request counts as for every per-caller limit: the Raworc token it acts with (with sign-in, the one inside
+    /// its access token, bound before the limits run), else its bearer parsed, so that neither the scheme's case nor
+    /// spacing makes a new caller; the client address for a request without a token that could be a Raworc token.
     /// </summary>
     public string CallerKey(HttpContext context) =>
-        Token(context) is { } token ? "t:" + token.Key : "a:" + context.Connection.RemoteIpAddress;
+        _api.CallerKey is { } acting ? "t:" + acting
+        : Token(context) is { } token ? "t:" + token.Key
+        : "a:" + context.Connection.RemoteIpAddress;
 
     /// <summary>The request's bearer token, parsed once per request; null when it has none that could be a Raworc token.</summary>
     public BearerToken? Token(HttpContext context) => Parsed(context).Token;

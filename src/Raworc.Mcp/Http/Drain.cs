@@ -8,10 +8,11 @@ namespace Raworc.Mcp.Http;
 /// <summary>
 /// Graceful shutdown for a replica behind a load balancer. On SIGTERM (or SIGINT, SIGHUP) readiness turns 503 at
 /// once, so the balancer and Kubernetes stop sending work, while the listener stays open: calls in flight finish,
-/// and a request still routed here meanwhile is served. The host stops when no MCP request is left, or when the drain
-/// time is up, whichever comes first.
+/// and a request still routed here meanwhile is served. Waits do not run on for their minute: they answer
+/// still_waiting after the read in progress, so the client calls again and reaches another replica. The host stops
+/// when no MCP request is left, or when the drain time is up, whichever comes first; a second signal stops it at once.
 /// </summary>
-internal sealed class Drain(HttpSettings settings, IHostApplicationLifetime lifetime, ILogger logger) : IHostLifetime, IDisposable
+internal sealed class Drain(HttpSettings settings, Tools.Waits waits, IHostApplicationLifetime lifetime, ILogger logger) : IHostLifetime, IDisposable
 {
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,12 +50,18 @@ internal sealed class Drain(HttpSettings settings, IHostApplicationLifetime life
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Starts draining (once), then stops the host.</summary>
+    /// <summary>Starts draining, then stops the host; called again while draining (a second signal), stops it at once.</summary>
     public void Begin(string reason)
     {
-        if (Interlocked.Exchange(ref _draining, 1) == 1) return;
-        logger.LogInformation("Draining ({Reason}): readiness is 503, {InFlight} requests in flight, up to {Seconds} s",
+        if (Interlocked.Exchange(ref _draining, 1) == 1)
+        {
+            logger.LogWarning("{Reason} again while draining: stopping now with {InFlight} requests in flight", reason, InFlight);
+            lifetime.StopApplication();
+            return;
+        }
+        logger.LogInformation("Draining ({Reason}): readiness is 503, waits answer now, {InFlight} requests in flight, up to {Seconds} s",
             reason, InFlight, (int)settings.Drain.TotalSeconds);
+        waits.EndAll();
         if (InFlight == 0) _idle.TrySetResult();
         _ = Task.Run(async () =>
         {

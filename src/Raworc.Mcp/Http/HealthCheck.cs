@@ -1,14 +1,14 @@
 namespace Raworc.Mcp.Http;
 
 /// <summary>
-/// <c>raworc-mcp healthcheck</c>: asks the HTTP server on this machine for /healthz, so a container image without
+/// <c>raworc-mcp healthcheck</c>: asks the HTTP server on this machine for /healthz (on the probe port when it has one), so a container image without
 /// curl or a shell can still have a HEALTHCHECK. Exit 0 when it answers 200, 1 otherwise.
 /// </summary>
 internal static class HealthCheck
 {
     public static async Task<int> RunAsync(HttpSettings settings, TextWriter output)
     {
-        var url = new Uri($"http://{settings.LocalProbeHost}:{settings.Port}/healthz");
+        var url = new Uri($"http://{settings.LocalProbeHost}:{settings.LocalProbePort}/healthz");
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(3) };
         try
         {

@@ -18,13 +18,15 @@ namespace Raworc.Mcp.Http;
 /// <summary>
 /// <c>raworc-mcp http</c>: the same MCP server as over stdio, on Kestrel as stateless Streamable HTTP, so that any
 /// replica answers any request. Each request runs with its caller's Raworc token. Around the MCP endpoint: Origin
-/// checks, a body limit, a per-caller rate limit, request timeouts, health and readiness probes, a drain on SIGTERM
-/// and one access log line per request.
+/// checks, a body limit, a per-caller rate limit and cap on requests and waits in flight, request timeouts, health and
+/// readiness probes (on a port of their own if asked), idle connections closed, a drain on SIGTERM and one access log
+/// line per request.
 /// </summary>
 internal static class HttpServer
 {
     /// <summary>Builds the web application; <see cref="HttpSettings.Port"/> 0 picks a free port (tests).</summary>
-    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory)
+    /// <param name="clock">What sign-in's codes and tokens expire by; the system clock unless a test moves one by hand.</param>
+    public static WebApplication Build(RaworcServer raworc, ILoggerFactory loggerFactory, TimeProvider? clock = null)
     {
         var configuration = raworc.Configuration;
         var settings = configuration.Http;
@@ -36,11 +38,17 @@ internal static class HttpServer
 
         // One logging set-up for both transports: the caller's factory, with its filters and format.
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(loggerFactory.QuietCancellations());
         builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<Drain>());
-        builder.Services.AddSingleton(sp => new Drain(settings, sp.GetRequiredService<IHostApplicationLifetime>(),
+        builder.Services.AddSingleton(sp => new Drain(settings, raworc.Waits, sp.GetRequiredService<IHostApplicationLifetime>(),
             loggerFactory.CreateLogger(Logging.ServerCategory)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // The one key ring of this process: sign-in and the sealed state of multi-round-trip calls both use it.
+        builder.Services.AddSingleton(settings.Keys);
+        // Sign-in (--public-url): built only then, so that without it nothing of it runs.
+        var signIn = settings.SignIn ? new SignIn.SignInService(raworc, clock ?? TimeProvider.System, loggerFactory.CreateLogger(Logging.ServerCategory)) : null;
+        if (signIn is not null) builder.Services.AddSingleton(signIn);
+        var scopes = signIn is null ? null : new SignIn.ScopeFilters(signIn);
 
         var credentials = new CallerCredentials(raworc.Client, settings.SharedCredentials, TimeProvider.System);
         var bodies = new RequestBodyGuard(JsonLimits.Of(raworc),
@@ -52,9 +60,16 @@ internal static class HttpServer
             kestrel.Limits.MaxConcurrentConnections = 1000;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            if (settings.ListenHost is "localhost") kestrel.ListenLocalhost(settings.Port);
-            else if (settings.ListenHost is "*") kestrel.ListenAnyIP(settings.Port);
-            else kestrel.Listen(IPAddress.Parse(settings.ListenHost), settings.Port);
+            kestrel.Limits.KeepAliveTimeout = HttpSettings.IdleConnectionTimeout;
+            Listen(settings.Port);
+            if (settings.ProbePort is { } probePort) Listen(probePort); // a listener of its own, with its own connection cap
+
+            void Listen(int port)
+            {
+                if (settings.ListenHost is "localhost") kestrel.ListenLocalhost(port);
+                else if (settings.ListenHost is "*") kestrel.ListenAnyIP(port);
+                else kestrel.Listen(IPAddress.Parse(settings.ListenHost), port);
+            }
         });
 
         builder.Services.AddSingleton(credentials);
@@ -82,6 +97,7 @@ internal static class HttpServer
             {
                 raworc.ApplyTo(options);
                 options.Filters.Message.IncomingFilters.Insert(0, AccessLog.Filter); // first: it sees every request
+                scopes?.AddTo(options);
             })
             .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.Stateless);
 
@@ -89,21 +105,29 @@ internal static class HttpServer
         var drain = app.Services.GetRequiredService<Drain>();
         var accessLog = new AccessLog(loggerFactory.CreateLogger(Logging.AccessLogCategory));
         var origins = new OriginCheck(settings);
+        var callers = new CallerLimits(settings.RequestsPerCaller, settings.WaitsPerCaller, credentials.CallerKey);
+        raworc.Waits.Admission = callers;
 
         app.Use(accessLog.InvokeAsync);
-        app.Use(origins.InvokeAsync);
-        app.MapGet("/healthz", context => Plain(context, StatusCodes.Status200OK, "ok"));
-        app.MapGet("/readyz", context => drain.Draining
-            ? Plain(context, StatusCodes.Status503ServiceUnavailable, "draining")
-            : Plain(context, StatusCodes.Status200OK, "ready"));
+        // Sign-in's endpoints answer browsers by design: CORS for the ones clients call, a CSRF token for the form.
+        app.UseWhen(c => signIn is null || !SignIn.SignInService.Owns(c.Request.Path), b => b.Use(origins.InvokeAsync));
+        Probes.Map(app, settings, drain);
         app.UseWhen(c => c.Request.Path.StartsWithSegments(HttpSettings.McpPath), mcp =>
         {
             mcp.Use(drain.TrackAsync);
+            // With sign-in, opening the access token is the cheap check, and the limits below key on the Raworc token inside.
+            if (signIn is not null) mcp.Use(new SignIn.BearerCheck(signIn).InvokeAsync);
             mcp.UseRateLimiter();
-            mcp.Use(credentials.InvokeAsync);
+            if (signIn is null) mcp.Use(credentials.InvokeAsync);
+            mcp.Use(callers.InvokeAsync);
             mcp.Use(bodies.InvokeAsync);
             mcp.UseRequestTimeouts();
         });
+        if (signIn is not null)
+        {
+            app.UseWhen(c => SignIn.SignInService.Owns(c.Request.Path), b => b.UseRateLimiter());
+            signIn.Map(app);
+        }
         app.MapMcp(HttpSettings.McpPath);
         return app;
     }
@@ -125,10 +149,15 @@ internal static class HttpServer
             log.LogCritical("Cannot listen on {Host}:{Port}: {Message}", settings.ListenHost, settings.Port, e.Message);
             return 1;
         }
+        if (settings.Keys.Generated)
+            log.LogWarning("{Variable} is not set: this process made its own key, so what it seals ({What}) ends with it and no other replica can open it; give every replica the same keys (head -c 32 /dev/urandom | base64)",
+                HttpSettings.OAuthKeysVariable, settings.SignIn ? "sign-ins, access and refresh tokens, pending questions" : "pending questions");
         log.LogInformation("Ready with {Count} tools on http://{Host}:{Port}{Path} ({Auth}; {Origins})", raworc.Tools.Count,
             settings.ListenHost, settings.Port, HttpSettings.McpPath,
-            settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
+            settings.SignIn ? $"users sign in with their Raworc account; issuer {settings.PublicUrl}"
+                : settings.SharedCredentials ? "requests without a bearer token use this server's credentials" : "each request needs its caller's bearer token",
             settings.AllowedOrigins.Count == 0 ? "no browser origins allowed" : $"browser origins allowed: {string.Join(", ", settings.AllowedOrigins)}");
+        if (settings.ProbePort is { } probePort) log.LogInformation("Probes also on http://{Host}:{Port}{Path}", settings.ListenHost, probePort, Probes.HealthPath);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -148,11 +177,4 @@ internal static class HttpServer
             });
         });
 
-    private static Task Plain(HttpContext context, int status, string text)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(text + "\n");
-    }
 }

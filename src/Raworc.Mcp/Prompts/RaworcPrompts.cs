@@ -99,7 +99,7 @@ internal sealed class RaworcPrompts(string defaultSpace)
             Summarize the Raworc session {a["session_id"]}. Only read; change nothing.
 
             1. get_session (session_id "{a["session_id"]}"): state, space, created_at, last_activity_at, parent_session_id (a remix) and metadata.
-            2. get_message_count (session_id "{a["session_id"]}"). Then read the conversation: the resource raworc://sessions/{a["session_id"]}/transcript if you can read resources, else get_messages (session_id "{a["session_id"]}", latest 200; for more than 200 messages page with limit and offset). Messages are oldest first; role user is the person, agent the session's agent, system the platform.
+            2. get_message_count (session_id "{a["session_id"]}"). Then read the conversation: the resource raworc://sessions/{a["session_id"]}/transcript if you can read resources, else get_messages (session_id "{a["session_id"]}", latest 200; for more than 200 messages page with limit and offset). Messages are oldest first to the second (within one second in any order); role user is the person, agent the session's agent, system the platform.
             3. If the state is busy, the agent is still working: say so; wait_for_session (session_id "{a["session_id"]}", state "idle") waits for it to finish.
 
             Write: the user's goal, what the agent did (files, commands, results), the outcome, and open questions or next steps. Quote the agent sparingly, and mention errors verbatim.

@@ -115,7 +115,7 @@ internal sealed class RaworcResources(RaworcClient api)
     internal const int TranscriptPageSize = 200;
 
     /// <summary>
-    /// The messages (paged through), one block per message, oldest first; paging stops once the text read is over the
+    /// The messages (paged through), one block per message, oldest first to the second; paging stops once the text read is over the
     /// <see cref="ResultBudget"/>, since no more of it could be shown. A page over the client's read limit is asked for
     /// again in quarters, down to single messages; a single message over it ends the transcript there.
     /// </summary>
@@ -123,6 +123,8 @@ internal sealed class RaworcResources(RaworcClient api)
     {
         var session = await api.GetSessionAsync(sessionId, ct).ConfigureAwait(false);
         var messages = new List<Message>();
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        int offset = 0;
         long characters = 0;
         int pageSize = TranscriptPageSize;
         bool complete = false;
@@ -131,7 +133,7 @@ internal sealed class RaworcResources(RaworcClient api)
             List<Message> batch;
             try
             {
-                batch = await api.ListMessagesAsync(sessionId, pageSize, messages.Count, ct).ConfigureAwait(false);
+                batch = await api.ListMessagesAsync(sessionId, pageSize, offset, ct).ConfigureAwait(false);
             }
             catch (RaworcApiException e) when (e.ErrorCode == RaworcApiException.Codes.TooLarge)
             {
@@ -139,9 +141,19 @@ internal sealed class RaworcResources(RaworcClient api)
                 pageSize = Math.Max(1, pageSize / 4);
                 continue;
             }
-            messages.AddRange(batch);
-            characters += batch.Sum(m => (long)m.Content.Length);
-            if (batch.Count < pageSize)
+            bool last = batch.Count < pageSize;
+            if (!last && OlderThanTheLastSecond(batch) is > 0 and var older)
+            {
+                // The messages of one second come in any order, and not the same one at each read: the next page
+                // could repeat some of the last second's or skip others. It starts at that second instead, and so
+                // reads all of it at once.
+                batch = batch[..older];
+            }
+            var added = batch.Where(m => read.Add(m.Id)).ToList();
+            messages.AddRange(added);
+            offset += batch.Count;
+            characters += added.Sum(m => (long)m.Content.Length);
+            if (last)
             {
                 complete = true;
                 break;
@@ -150,13 +162,19 @@ internal sealed class RaworcResources(RaworcClient api)
         return FormatTranscript(session, messages, complete);
     }
 
+    /// <summary>The API's order: by timestamp, which has whole seconds; within one second in no defined order.</summary>
+    private const string Order = "oldest first to the second (within one second in any order)";
+
+    /// <summary>How many messages of a page come before the first of its last second (listed timestamps have whole seconds).</summary>
+    private static int OlderThanTheLastSecond(List<Message> page) => page.FindIndex(m => m.CreatedAt == page[^1].CreatedAt);
+
     /// <param name="complete">False when more messages follow the ones given.</param>
     internal static string FormatTranscript(Session session, IReadOnlyList<Message> messages, bool complete = true)
     {
         var text = new StringBuilder();
         string count = complete
-            ? $"{messages.Count} message{(messages.Count == 1 ? "" : "s")}, oldest first."
-            : $"the first {messages.Count} messages, oldest first (more follow: get_messages with offset {messages.Count} reads on).";
+            ? $"{messages.Count} message{(messages.Count == 1 ? "" : "s")}, {Order}."
+            : $"the first {messages.Count} messages, {Order} (more follow: get_messages with offset {messages.Count} reads on).";
         text.Append(CultureInfo.InvariantCulture, $"Session {session.Id} in space '{session.Space}', state {session.State}: {count}\n");
         foreach (var message in messages)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
 
@@ -81,13 +82,24 @@ internal sealed class AgentTools(ToolContext context) : ToolProvider(context)
             .Handles(c => Results.Json(() => Api.ListRunningAgentsAsync(Space(c), c.Cancellation)));
 
         yield return Tool("get_agent_logs", "Get agent logs", ToolEffect.Read,
-                "Get an agent's latest stdout/stderr lines from log files on the API host; empty may just mean no file.")
+                "Get an agent's latest stdout/stderr lines from log files on the API host, found by agent name in any space; empty may just mean no file.")
             .Required("name", Text, null).Alias("agent_name")
             .Optional("limit", Integer, "Lines per stream (default 100).", minimum: 1, maximum: 10000)
             .Optional("log_type", Text, "Default all.", RaworcClient.AgentLogTypes)
             .Ignores("space") // the server reads the files by agent name only; the route still has a space
             .Ignores("follow") // the API cannot stream
-            .Handles(c => Results.Json(() => Api.GetAgentLogsAsync(Space(c), c.String("name"), c.OptionalInt("limit"),
-                c.OptionalString("log_type"), c.Cancellation)));
+            .Handles(c => Results.Json(async () => WithoutSpace(await Api.GetAgentLogsAsync(Space(c), c.String("name"), c.OptionalInt("limit"),
+                c.OptionalString("log_type"), c.Cancellation).ConfigureAwait(false))));
+    }
+
+    /// <summary>
+    /// The API names the space of the route it was called on, but reads the log files by agent name alone: a space in
+    /// the answer would claim the lines belong to the agent of that space.
+    /// </summary>
+    private static JsonObject WithoutSpace(AgentLogs logs)
+    {
+        var answer = ToolJson.ToNode(logs)!.AsObject();
+        answer.Remove("space");
+        return answer;
     }
 }

@@ -36,7 +36,7 @@ internal sealed class BuildTools(ToolContext context) : ToolProvider(context)
             .InSpace()
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
             .Refuses(c => LatestAsId(c, "wait_for_build without build_id"))
-            .Handles(WaitForBuildAsync);
+            .Handles(Waiting(WaitForBuildAsync));
     }
 
     /// <summary>GET build/latest is its own route: a build_id "latest" would reach it instead of a build of that id.</summary>
@@ -70,12 +70,12 @@ internal sealed class BuildTools(ToolContext context) : ToolProvider(context)
                     }
                     return Finished(build);
                 },
-                Configuration.PollInterval, Polling.Timeout(c), Clock, c.Cancellation).ConfigureAwait(false);
+                Configuration.PollInterval, Polling.Timeout(c), Waits, c.Cancellation).ConfigureAwait(false);
 
             var last = outcome.Last;
             if (outcome.Done) return ToolJson.ToNode(last)!;
             string again = space == Configuration.DefaultSpace ? $"build_id '{last.BuildId}'" : $"build_id '{last.BuildId}' and space '{space}'";
-            return Polling.NotFinished(true, last.Status,
+            return Polling.NotFinished(true, last.Status, Polling.EndedEarly(outcome) +
                 $"Build {last.BuildId} of space '{space}' is still {last.Status} after {Polling.Seconds(outcome.Elapsed)}. " +
                 $"To keep waiting, call wait_for_build again with {again}.",
                 ("build", ToolJson.ToNode(last)));

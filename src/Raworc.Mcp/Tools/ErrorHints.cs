@@ -54,10 +54,19 @@ internal static class ErrorHints
             (500, "DATABASE_ERROR") when e.Operation.StartsWith("POST role-bindings", StringComparison.Ordinal) => "the role may not exist (list_roles) or the binding may exist already (list_role_bindings): the API reports both as a database error.",
             (500, _) when e.Operation.StartsWith("DELETE spaces/", StringComparison.Ordinal) && !e.Operation.Contains("/secrets/") && !e.Operation.Contains("/agents/") =>
                 "a space that has (or had) sessions cannot be deleted, even after they were terminated; deactivate it with update_space (active false) instead.",
-            (int status, _) when status >= 500 && e.Operation.StartsWith("POST sessions/", StringComparison.Ordinal) && e.Operation.EndsWith("/messages", StringComparison.Ordinal) =>
-                "if the session was closed: Raworc 0.3.0 does not reopen it for a message, and leaves it marked idle with its container stopped; call close_session, then restore_session, then send again. Otherwise retry later.",
+            (500, _) when IsPost(e, "/agents") =>
+                "Raworc 0.3.0 answers 500 when the space does not exist: check that it does with get_space (create_space makes it), then create the agent again.",
+            (500, _) when IsPost(e, "/messages") =>
+                "if the session was closed: Raworc 0.3.0 does not reopen it for a message, stores nothing, and leaves it marked idle with its container stopped; call close_session, then restore_session, then send again.",
+            (500, "INTERNAL_ERROR" or "DATABASE_ERROR" or "CRYPTO_ERROR") =>
+                "Raworc hides the cause of its 500 errors, and they mostly come from the request itself (something it names that does not exist, a value the database refuses), so the same call will likely fail again: check the arguments and that what they name exists (the get_ and list_ tools). If they are right, report it to the Raworc operators.",
             (int status, _) when status >= 500 => "a server-side failure; retry later, and if it persists report it to the Raworc operators.",
             _ => null,
         };
     }
+
+    /// <summary>A POST to <c>spaces/{space}…</c> or <c>sessions/{id}…</c> whose route ends in <paramref name="tail"/>.</summary>
+    private static bool IsPost(RaworcApiException e, string tail) =>
+        (e.Operation.StartsWith("POST spaces/", StringComparison.Ordinal) || e.Operation.StartsWith("POST sessions/", StringComparison.Ordinal))
+        && e.Operation.EndsWith(tail, StringComparison.Ordinal);
 }

@@ -12,9 +12,9 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
     public const int MaxContentBytes = 65_535;
 
     /// <summary>
-    /// Listed timestamps have whole seconds and the server does not order messages within one second, so a reply poll
-    /// starts this many messages before the count read ahead of the send: a new message sorted among same-second
-    /// older ones is still found.
+    /// How many of the newest messages are read before a send, to know the ones that were there already. Listed
+    /// timestamps have whole seconds and the server lists the messages of one second in any order, so when all of
+    /// these share their second, up to a page is read instead (see <see cref="ReadTailAsync"/>).
     /// </summary>
     private const int Lookback = 10;
 
@@ -23,7 +23,7 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
     public override IEnumerable<ToolDefinition> Define()
     {
         yield return Tool("get_messages", "Get messages", ToolEffect.Read,
-                "Get a session's messages, oldest first: the newest N (latest), or a page (limit, offset).")
+                "Get a session's messages, oldest first to the second (within one second in any order): the newest N (latest), or a page (limit, offset).")
             .Required("session_id", Text, null)
             .Ignores("space")
             .Optional("latest", Integer, "Newest N only; not with limit/offset.", minimum: 1, maximum: RaworcClient.MaxMessagesPerPage)
@@ -40,7 +40,7 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
             .Optional("metadata", AnyObject, null)
             .Optional("wait_for_reply", Flag, "Return {sent, reply} once it answers.")
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
-            .Handles(SendMessageAsync);
+            .Handles(Waiting(SendMessageAsync, c => c.OptionalBool("wait_for_reply") == true));
 
         yield return Tool("get_message_count", "Count messages", ToolEffect.Read, "Count a session's messages.")
             .Required("session_id", Text, null)
@@ -82,25 +82,25 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
 
         return Results.Json(async () =>
         {
-            // Counting first tells where the new messages start, so the polls read only those (and a few before).
-            long before = (await Api.CountMessagesAsync(id, c.Cancellation).ConfigureAwait(false)).Count;
+            // The API cannot list "messages since": the newest ones, read before sending, are what the reply is not.
+            var tail = await ReadTailAsync(id, c.Cancellation).ConfigureAwait(false);
             var sent = await Api.SendMessageAsync(id, content, metadata, c.Cancellation).ConfigureAwait(false);
             // From here on the message is sent: nothing below may look like a failure of the send, or it would be repeated.
             var progress = c.Progress;
             await progress.ReportAsync($"Message sent to session {id}; waiting for the agent's reply").ConfigureAwait(false);
-            var scan = new ReplyScan(sent, (int)Math.Max(0, Math.Min(before, int.MaxValue) - Lookback));
+            var scan = new ReplyScan(sent, tail);
             try
             {
                 var reply = await Polling.RunAsync(
                     async ct => scan.Read(await Api.ListMessagesAsync(id, RaworcClient.MaxMessagesPerPage, scan.Offset, ct).ConfigureAwait(false)),
                     found => ValueTask.FromResult(found is not null),
-                    Configuration.MessagePollInterval, Polling.Timeout(c), Clock, c.Cancellation, delayFirst: true).ConfigureAwait(false);
+                    Configuration.MessagePollInterval, Polling.Timeout(c), Waits, c.Cancellation, delayFirst: true).ConfigureAwait(false);
                 if (reply.Done)
                 {
                     await progress.ReportAsync($"The agent of session {id} replied").ConfigureAwait(false);
                     return new JsonObject { ["sent"] = ToolJson.ToNode(sent), ["reply"] = ToolJson.ToNode(reply.Last) };
                 }
-                return Pending(sent, scan.Offset,
+                return Pending(sent, scan.Offset, Polling.EndedEarly(reply) +
                     $"The message was sent, but the agent has not replied within {Polling.Seconds(reply.Elapsed)}; it is probably still working.");
             }
             catch (RaworcApiException e)
@@ -115,22 +115,52 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
             ("sent", ToolJson.ToNode(sent)));
     }
 
+    /// <summary>The session's newest messages before a send, and the offset they were read from.</summary>
+    private sealed record MessageTail(int Offset, List<Message> Messages);
+
     /// <summary>
-    /// Finds the agent's reply to <paramref name="sent"/> across polls. Each message is judged once, by id, however
-    /// the server orders messages of the same second from one read to the next; the offset only moves past messages
-    /// older than the newest second read, which no new message can precede.
+    /// Reads the newest messages, all of the newest second among them included: those of one second may be listed in
+    /// any order, so a page that starts inside its newest second may miss some of that second, listed before it. Then
+    /// up to a page is read, in one read (two reads could each list a different part of the second).
     /// </summary>
-    private sealed class ReplyScan(Message sent, int offset)
+    private async Task<MessageTail> ReadTailAsync(string id, CancellationToken ct)
     {
-        private readonly HashSet<string> _judged = new(StringComparer.Ordinal);
+        long count = (await Api.CountMessagesAsync(id, ct).ConfigureAwait(false)).Count;
+        int Before(int n) => (int)Math.Max(0, Math.Min(count, int.MaxValue) - n);
+        int offset = Before(Lookback);
+        var page = await Api.ListMessagesAsync(id, RaworcClient.MaxMessagesPerPage, offset, ct).ConfigureAwait(false);
+        if (offset > 0 && page.Count > 0 && page.Min(m => m.CreatedAt) == page.Max(m => m.CreatedAt))
+        {
+            // Room is left for messages that arrive meanwhile: they were there before the send, too.
+            offset = Before(RaworcClient.MaxMessagesPerPage - Lookback);
+            page = await Api.ListMessagesAsync(id, RaworcClient.MaxMessagesPerPage, offset, ct).ConfigureAwait(false);
+        }
+        return new MessageTail(offset, page);
+    }
 
-        // Listed timestamps have whole seconds; the sent message's own has fractions.
-        private readonly DateTimeOffset? _sentSecond = sent.CreatedAt is { } at ? at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond)) : null;
+    /// <summary>
+    /// Finds the agent's reply to a sent message across polls, whatever order the server lists the messages
+    /// of one second in, from one read to the next: the reply is the first agent message that was not there before the
+    /// send and was created in the sent message's second or later. Each message is judged once, by id.
+    /// </summary>
+    private sealed class ReplyScan
+    {
+        /// <summary>Messages that are not the reply: those there before the send, the sent one, and new ones judged.</summary>
+        private readonly HashSet<string> _notReply = new(StringComparer.Ordinal);
 
-        private bool _sentSeen;
+        /// <summary>The second the reply cannot be older than (listed timestamps have whole seconds; the sent one has fractions).</summary>
+        private readonly DateTimeOffset _floor;
 
-        /// <summary>Where the next read starts.</summary>
-        public int Offset { get; private set; } = offset;
+        public ReplyScan(Message sent, MessageTail tail)
+        {
+            _notReply.UnionWith(tail.Messages.Select(m => m.Id));
+            _notReply.Add(sent.Id);
+            _floor = (sent.CreatedAt ?? tail.Messages.Max(m => m.CreatedAt)) is { } at ? at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond)) : DateTimeOffset.MinValue;
+            Offset = tail.Offset + OlderThanTheReply(tail.Messages);
+        }
+
+        /// <summary>Where the next read starts: the messages before it are all older than the sent message's second.</summary>
+        public int Offset { get; private set; }
 
         /// <summary>The reply, if this page (read at <see cref="Offset"/>) holds it.</summary>
         public Message? Read(List<Message> page)
@@ -138,21 +168,18 @@ internal sealed class MessageTools(ToolContext context) : ToolProvider(context)
             Message? reply = null;
             foreach (var message in page)
             {
-                if (reply is not null || !_judged.Add(message.Id)) continue;
-                if (message.Id == sent.Id) _sentSeen = true;
-                else if (message.Role == "agent" && IsAfterSent(message)) reply = message;
+                if (_notReply.Contains(message.Id)) continue;
+                if (message.Role == "agent" && !(message.CreatedAt < _floor))
+                {
+                    if (reply is null || message.CreatedAt < reply.CreatedAt) reply = message;
+                }
+                else _notReply.Add(message.Id);
             }
-            var newest = page.Select(m => m.CreatedAt).Max();
-            Offset += page.TakeWhile(m => m.CreatedAt < newest).Count();
+            Offset += OlderThanTheReply(page);
             return reply;
         }
 
-        /// <summary>A later second is after the send; within the send's second only the listing order tells.</summary>
-        private bool IsAfterSent(Message message) => (message.CreatedAt, _sentSecond) switch
-        {
-            ({ } at, { } second) when at < second => false,
-            ({ } at, { } second) when at > second => true,
-            _ => _sentSeen,
-        };
+        /// <summary>How many messages at the start of a listing are too old to be the reply: they are listed before every other.</summary>
+        private int OlderThanTheReply(List<Message> listing) => listing.TakeWhile(m => m.CreatedAt < _floor).Count();
     }
 }

@@ -1,4 +1,3 @@
-using ModelContextProtocol.Protocol;
 using Raworc.Client;
 using static Raworc.Mcp.Tools.ArgumentType;
 
@@ -11,6 +10,8 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
     private const int MaxValueBytes = 65_535;
     private const string ShowValuesArgument = "Include values; needs the user's consent.";
 
+    private readonly SecretConsent _consent = new(context);
+
     public override ToolSet ToolSet => ToolSet.Secrets;
 
     public override IEnumerable<ToolDefinition> Define()
@@ -22,8 +23,8 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, "list_secrets", $"the values of every secret of space {DisplayText.Quote(Space(c))}",
-                        (Space(c), "space name")) is { } refusal
+                return show && await _consent.CheckAsync(c, "list_secrets", $"the values of every secret of space {DisplayText.Quote(Space(c))}",
+                        RaworcClient.SpaceNameProblem(Space(c))) is { } refusal
                     ? refusal
                     // Values only when asked for and allowed, even from an API that sends them unasked.
                     : await Results.Json(async () => show ? await Api.ListSecretsAsync(Space(c), show, c.Cancellation)
@@ -45,8 +46,8 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
             .Handles(async c =>
             {
                 bool show = c.OptionalBool("show_values") ?? false;
-                return show && await RefuseSecretValuesAsync(c, "get_secret", $"the value of secret {DisplayText.Quote(c.String("name"))} of space {DisplayText.Quote(Space(c))}",
-                        (c.String("name"), "secret key"), (Space(c), "space name")) is { } refusal
+                return show && await _consent.CheckAsync(c, "get_secret", $"the value of secret {DisplayText.Quote(c.String("name"))} of space {DisplayText.Quote(Space(c))}",
+                        KeyProblem(c.String("name")), RaworcClient.SpaceNameProblem(Space(c))) is { } refusal
                     ? refusal
                     : await Results.Json(async () => show ? await Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation)
                         : (await Api.GetSecretAsync(Space(c), c.String("name"), show, c.Cancellation)) with { EncryptedValue = null });
@@ -68,63 +69,20 @@ internal sealed class SecretTools(ToolContext context) : ToolProvider(context)
                 $"Deleted secret '{c.String("name")}' from space '{Space(c)}'."));
     }
 
+    /// <summary>
+    /// Why a secret key cannot be one, or null: a key is an environment variable name in the space's sessions, so
+    /// it holds no control, invisible formatting (bidi) or line-separating character.
+    /// </summary>
+    private static string? KeyProblem(string key)
+    {
+        if (RaworcClient.SegmentProblem(key, "secret key") is { } problem) return problem;
+        for (int i = 0; i < key.Length; i++)
+            if (char.GetUnicodeCategory(key, i) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+                return $"No secret can have this key: character {i + 1} is the control or formatting character U+{(int)key[i]:X4}.";
+        return null;
+    }
+
     /// <summary>"Never the value", even from an API that echoes it back.</summary>
     private static Secret WithoutValue(Secret secret) => secret with { EncryptedValue = null };
-
-    /// <summary>
-    /// Secret values reach the model only with the user's consent: given once by configuration
-    /// (--allow-secret-values), or asked through MCP elicitation in clients that support it. Null means go ahead.
-    /// The names are checked first, so that the user is never asked about a call that cannot be made.
-    /// </summary>
-    private async Task<CallToolResult?> RefuseSecretValuesAsync(ToolCall call, string tool, string what, params (string Value, string What)[] names)
-    {
-        var problems = names.Select(n => RaworcClient.SegmentProblem(n.Value, n.What)).OfType<string>().ToList();
-        if (problems.Count > 0) return Results.InvalidArguments(tool, problems.Select(p => p.TrimEnd('.')));
-        if (Configuration.AllowSecretValues) return null;
-
-        var server = call.Request.Server;
-        // A stateless HTTP server cannot send the user a question: the answer could reach another replica.
-        if (Configuration.Transport == TransportKind.Http)
-            return Results.Error("Secret values are hidden from the model unless the user allows it, and this shared HTTP server cannot ask the user. " +
-                "Its operator can allow them for every caller by starting it with --allow-secret-values " +
-                $"({ServerConfiguration.AllowSecretValuesVariable}=true). Without show_values the tool returns the keys and descriptions.");
-        if (server.ClientCapabilities?.Elicitation is null)
-            return Results.Error("Secret values are hidden from the model unless the user allows it, and this client cannot ask the user. " +
-                $"The user can allow them by starting raworc-mcp with --allow-secret-values ({ServerConfiguration.AllowSecretValuesVariable}=true). " +
-                "Without show_values the tool returns the keys and descriptions.");
-
-        // An unanswered question must not hold the call (and the secret request) open forever.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(call.Cancellation);
-        deadline.CancelAfter(Configuration.ConsentTimeout);
-        ElicitResult answer;
-        try
-        {
-            answer = await server.ElicitAsync(new ElicitRequestParams
-            {
-                Message = $"The assistant asks to read {what} from Raworc. The values will be shown to the model. Allow it?",
-                RequestedSchema = new ElicitRequestParams.RequestSchema
-                {
-                    Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
-                    {
-                        ["allow"] = new ElicitRequestParams.BooleanSchema { Title = "Show the secret values", Default = false },
-                    },
-                    Required = ["allow"],
-                },
-            }, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!call.Cancellation.IsCancellationRequested)
-        {
-            return Results.Error($"The user did not answer within {Configuration.ConsentTimeout.TotalSeconds:0.#} s whether to show secret values; nothing was shown. " +
-                "Without show_values the tool returns the keys and descriptions.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return Results.Error($"Could not ask the user to allow secret values ({e.Message}); nothing was shown.");
-        }
-
-        // Exactly "accept" with allow=true: the protocol's action names are lower case, and anything else is a no.
-        bool allowed = answer.Action == "accept" && answer.Content?.TryGetValue("allow", out var allow) == true &&
-            allow.ValueKind == System.Text.Json.JsonValueKind.True;
-        return allowed ? null : Results.Error("The user did not allow showing secret values. Without show_values the tool returns the keys and descriptions.");
-    }
 }

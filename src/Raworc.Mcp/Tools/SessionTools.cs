@@ -86,7 +86,7 @@ internal sealed class SessionTools(ToolContext context) : ToolProvider(context)
             .Optional("state", Text, "Default idle.", WaitStates)
             .Optional("timeout_seconds", Integer, Polling.TimeoutArgument, minimum: 1, maximum: Polling.MaxTimeoutSeconds)
             .Ignores("space")
-            .Handles(WaitForSessionAsync);
+            .Handles(Waiting(WaitForSessionAsync));
     }
 
     /// <summary>States worth waiting for: init is only ever left, errored is reported whenever it is reached.</summary>
@@ -111,14 +111,14 @@ internal sealed class SessionTools(ToolContext context) : ToolProvider(context)
                     }
                     return session.State == target || session.State == "errored";
                 },
-                Configuration.PollInterval, Polling.Timeout(c), Clock, c.Cancellation).ConfigureAwait(false);
+                Configuration.PollInterval, Polling.Timeout(c), Waits, c.Cancellation).ConfigureAwait(false);
 
             var last = outcome.Last;
             if (last.State == target) return ToolJson.ToNode(last)!;
             bool errored = last.State == "errored";
             string note = errored
                 ? $"Session {id} is errored and will not become {target}. get_messages shows what happened; remix_session forks it into a new session."
-                : $"Session {id} is still {last.State} after {Polling.Seconds(outcome.Elapsed)}, not yet {target}. " +
+                : Polling.EndedEarly(outcome) + $"Session {id} is still {last.State} after {Polling.Seconds(outcome.Elapsed)}, not yet {target}. " +
                   $"To keep waiting, call wait_for_session again with session_id '{id}'" + (target == "idle" ? "." : $" and state '{target}'.");
             return Polling.NotFinished(!errored, last.State, note, ("session", ToolJson.ToNode(last)));
         });

@@ -3,10 +3,10 @@ using Raworc.Client;
 namespace Raworc.Mcp.Tools;
 
 /// <summary>
-/// What every tool set needs: the API client, the default space, one way to turn a call into a result, and the clock
-/// the waits are measured and paced by.
+/// What every tool set needs: the API client, the default space, one way to turn a call into a result, what the
+/// waits are paced, limited and ended by, and the keys that seal what a client carries for us between calls.
 /// </summary>
-internal sealed class ToolContext(RaworcClient client, ServerConfiguration configuration, ToolResults results, TimeProvider clock)
+internal sealed class ToolContext(RaworcClient client, ServerConfiguration configuration, ToolResults results, Waits waits, SealingKeys keys)
 {
     public RaworcClient Client { get; } = client;
 
@@ -16,5 +16,8 @@ internal sealed class ToolContext(RaworcClient client, ServerConfiguration confi
 
     public ToolResults Results { get; } = results;
 
-    public TimeProvider Clock { get; } = clock;
+    public Waits Waits { get; } = waits;
+
+    /// <summary>Seal state a client hands back on a later call (a consent question's); every replica of a fleet holds the same.</summary>
+    public SealingKeys Keys { get; } = keys;
 }

@@ -15,7 +15,12 @@ internal abstract class ToolProvider(ToolContext context)
 
     protected ServerConfiguration Configuration => context.Configuration;
 
-    protected TimeProvider Clock => context.Clock;
+    protected Waits Waits => context.Waits;
+
+    /// <summary>The handler of a wait tool: it runs only while the host admits one more wait of the caller.</summary>
+    /// <param name="waits">Whether this call waits (send_message only with wait_for_reply); every call when omitted.</param>
+    protected ToolHandler Waiting(ToolHandler handler, Func<ToolCall, bool>? waits = null) => call =>
+        waits?.Invoke(call) == false ? handler(call) : context.Waits.RunAsync(() => handler(call), Results.Error);
 
     /// <param name="openWorld">True when the call reaches beyond the Raworc control plane (source repositories, an agent acting on the world).</param>
     protected static ToolDefinition Tool(string name, string title, ToolEffect effect, string description, bool openWorld = false) =>

@@ -9,7 +9,7 @@ using Raworc.Mcp.Tools;
 namespace Raworc.Tests.Generated;
 
 /// <summary>
-/// Writes what the README and packaging/server.json say about the tools, the tool sets and the environment
+/// Writes what the README, packaging/server.json and the Claude Desktop bundle's manifest say about the tools, the tool sets and the environment
 /// variables, from the code that defines them, so there is one place to change each. The README keeps the
 /// generated tables between <c>&lt;!-- BEGIN GENERATED: name --&gt;</c> and <c>&lt;!-- END GENERATED: name --&gt;</c>.
 /// </summary>
@@ -29,6 +29,7 @@ internal static class DocsGenerator
         readme = ReplaceBlock(readme, "toolsets", ToolSetTable());
         readme = ReplaceBlock(readme, "tools", ToolTable(AllTools()));
         readme = ReplaceBlock(readme, "environment", VariableTable(EnvironmentVariables.All.Where(v => !v.HttpMode)));
+        readme = ReplaceBlock(readme, "bundle-form", BundleFormTable(EnvironmentVariables.All.Where(v => v.Form is not null)));
         return ReplaceBlock(readme, "http-settings", HttpSettingsTable(EnvironmentVariables.All.Where(v => v.HttpMode)));
     }
 
@@ -38,9 +39,61 @@ internal static class DocsGenerator
         var root = JsonNode.Parse(serverJson)!.AsObject();
         var npm = root["packages"]!.AsArray().Single(p => (string?)p!["registryType"] == "npm")!.AsObject();
         npm["environmentVariables"] = new JsonArray([.. EnvironmentVariables.All.Where(v => !v.HttpMode && !v.Conventional).Select(RegistryEntry)]);
-        // The layout of JSON.stringify(value, null, 2), which scripts/render-packaging.sh writes back.
-        var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        return root.ToJsonString(options) + "\n";
+        return root.ToJsonString(JsonFileOptions) + "\n";
+    }
+
+    /// <summary>The layout of JSON.stringify(value, null, 2), which scripts/render-packaging.sh writes back.</summary>
+    private static readonly JsonSerializerOptions JsonFileOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// The Claude Desktop bundle's manifest with its settings form (<c>user_config</c>), the environment the form
+    /// fills, the tools and the prompts rewritten; everything else as it was.
+    /// </summary>
+    public static string McpbManifest(string manifest)
+    {
+        var root = JsonNode.Parse(manifest)!.AsObject();
+        var fields = EnvironmentVariables.All.Where(v => v.Form is not null).ToList();
+        root["server"]!["mcp_config"]!["env"] = new JsonObject(fields.Select(v =>
+            KeyValuePair.Create(v.Name, (JsonNode?)$"${{user_config.{v.Form!.Key}}}")));
+        root["tools"] = new JsonArray([.. AllTools().Select(t => new JsonObject
+        {
+            ["name"] = t.Name,
+            ["description"] = t.Definition.Description + (t.Definition.Effect == ToolEffect.Delete ? " Off unless the settings allow destructive tools." : ""),
+        })]);
+        root["prompts"] = new JsonArray([.. new Mcp.Prompts.RaworcPrompts("default").All.Select(p => new JsonObject
+        {
+            ["name"] = p.Listing.Name,
+            ["description"] = p.Listing.Description,
+            ["arguments"] = new JsonArray([.. (p.Listing.Arguments ?? []).Select(a => (JsonNode?)a.Name)]),
+            // The manifest's own placeholder syntax, so the listed text is the one the server sends.
+            ["text"] = p.Render((p.Listing.Arguments ?? []).ToDictionary(a => a.Name, a => $"${{arguments.{a.Name}}}")),
+        })]);
+        root["user_config"] = new JsonObject(fields.Select(v => KeyValuePair.Create(v.Form!.Key, (JsonNode?)FormEntry(v))));
+        return root.ToJsonString(JsonFileOptions) + "\n";
+    }
+
+    private static JsonObject FormEntry(EnvironmentVariable v)
+    {
+        var entry = new JsonObject
+        {
+            ["type"] = v.Format.ToString().ToLowerInvariant(),
+            ["title"] = v.Form!.Title,
+            ["description"] = v.Form.Description,
+            ["required"] = false,
+        };
+        // A default that depends on more than the variable (the CLI's login file) is left to the server: an empty
+        // field arrives unset, and the server decides as it does without the bundle.
+        if (v.Default is not null && v.DefaultSource is null)
+        {
+            entry["default"] = v.Format switch
+            {
+                VariableFormat.Boolean => bool.Parse(v.Default),
+                VariableFormat.Number => double.Parse(v.Default, System.Globalization.CultureInfo.InvariantCulture),
+                _ => v.Default,
+            };
+        }
+        if (v.Secret) entry["sensitive"] = true;
+        return entry;
     }
 
     private static JsonNode RegistryEntry(EnvironmentVariable v)
@@ -79,8 +132,17 @@ internal static class DocsGenerator
             DefaultCell(v),
         }));
 
+    private static string BundleFormTable(IEnumerable<EnvironmentVariable> variables) => Table(["Field", "What to give", "Sets", "Left empty"],
+        variables.Select(v => new[]
+        {
+            $"**{v.Form!.Title}**" + (v.Secret ? " (kept encrypted)" : ""),
+            v.Form.Description,
+            $"`{v.Name}`",
+            v.Format == VariableFormat.Boolean ? (v.Default == "true" ? "on" : "off") : DefaultCell(v),
+        }));
+
     private static string HttpSettingsTable(IEnumerable<EnvironmentVariable> variables) => Table(["HTTP flag (variable)", "Meaning", "Default"],
-        variables.Select(v => new[] { $"`{v.Flag}` (`{v.Name}`)", v.Meaning, DefaultCell(v) }));
+        variables.Select(v => new[] { v.Flag is null ? $"(`{v.Name}` only)" : $"`{v.Flag}` (`{v.Name}`)", v.Meaning, DefaultCell(v) }));
 
     private static string DefaultCell(EnvironmentVariable v) =>
         v.DefaultSource ?? (v.Default is null ? "none" : $"`{v.Default}`");

@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
+using Raworc.Mcp;
 
 namespace Raworc.Tests.Generated;
 
 /// <summary>
-/// The README's tables and server.json's environment list are generated from the code; a committed copy that
+/// The README's tables, server.json's environment list and the bundle manifest's form, tools and prompts are generated from the code; a committed copy that
 /// differs fails here. scripts/generate-docs.sh (UPDATE_SNAPSHOTS=true) rewrites them.
 /// </summary>
 public sealed class GeneratedFilesTests
@@ -13,6 +14,22 @@ public sealed class GeneratedFilesTests
 
     [Fact]
     public void Server_json_lists_the_variables_the_code_reads() => AssertGenerated("packaging/server.json", DocsGenerator.ServerJson);
+
+    [Fact]
+    public void Bundle_manifest_holds_the_form_tools_and_prompts_the_code_generates() => AssertGenerated("packaging/mcpb/manifest.json", DocsGenerator.McpbManifest);
+
+    [Fact]
+    public void Bundle_form_asks_only_what_a_person_installing_it_decides()
+    {
+        // Chosen explicitly (EnvironmentVariable.Form): a variable added to the table stays out of the form unless it says so.
+        var fields = EnvironmentVariables.All.Where(v => v.Form is not null).ToList();
+        Assert.Equal(["RAWORC_API_URL", "RAWORC_AUTH_TOKEN", "RAWORC_USERNAME", "RAWORC_PASSWORD", "RAWORC_DEFAULT_SPACE", "RAWORC_READ_ONLY",
+            "RAWORC_TOOLSETS", "RAWORC_ALLOW_DESTRUCTIVE"], fields.Select(v => v.Name));
+        Assert.DoesNotContain(fields, v => v.HttpMode || v.Conventional);
+        Assert.Equal(fields.Count, fields.Select(v => v.Form!.Key).Distinct().Count());
+        Assert.Equal(["RAWORC_AUTH_TOKEN", "RAWORC_PASSWORD"], fields.Where(v => v.Secret).Select(v => v.Name));
+        Assert.Contains("$$", fields.Single(v => v.Name == "RAWORC_PASSWORD").Form!.Description);
+    }
 
     [Fact]
     public void Every_tool_set_has_tools_and_every_tool_a_listed_set()

@@ -56,12 +56,20 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     internal Drain Drain => _app.Services.GetRequiredService<Drain>();
 
+    /// <summary>What the host limits and ends about the wait tools.</summary>
+    internal Raworc.Mcp.Tools.Waits Waits => _raworc.Waits;
+
+    /// <summary>Kestrel's options as the server set them.</summary>
+    internal Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions Kestrel =>
+        _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
+
     /// <summary>Completes when the host is told to stop (at the end of a drain).</summary>
     public Task Stopping => Task.Delay(Timeout.Infinite, _app.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
 
     /// <param name="flags">Command-line flags after <c>http</c>, e.g. <c>--shared-credentials</c>.</param>
     /// <param name="environment">Variables on top of RAWORC_API_URL (WireMock) and RAWORC_AUTH_TOKEN (the server's own token).</param>
-    public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null)
+    /// <param name="clock">What the waits are measured and paced by (a <see cref="SteppingClock"/>) and sign-in's codes and tokens expire by; the system clock by default.</param>
+    public static async Task<HttpTestHost> StartAsync(string[]? flags = null, IDictionary<string, string?>? environment = null, TimeProvider? clock = null)
     {
         var api = McpTestHost.StartApi();
         api.Given(Request.Create().WithPath("/api/v0/auth/me").UsingGet()).RespondWith(Response.Create()
@@ -87,8 +95,9 @@ public sealed class HttpTestHost : IAsyncDisposable
 
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
-        var raworc = new RaworcServer(configuration, loggerFactory);
-        var app = HttpServer.Build(raworc, loggerFactory);
+        // The keys as the executable hands them in: the HTTP settings' (RAWORC_MCP_OAUTH_KEYS, else made at start).
+        var raworc = new RaworcServer(configuration, loggerFactory, clock: clock, keys: configuration.Http.Keys);
+        var app = HttpServer.Build(raworc, loggerFactory, clock);
         await app.StartAsync();
         return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
     }

@@ -23,13 +23,13 @@ public sealed class MessageToolsTests
             $$"""{"sent":{{MessageJson(SentId, "user", "Write a haiku", "2025-08-30T18:23:10.5+00:00")}},"reply":{{MessageJson(ReplyId, "agent", "Autumn moonlight", "2025-08-30T18:23:14+00:00")}}}""",
             Text(result));
 
-        // Count once, send once, then read from a little before the count, then past the messages of earlier seconds.
+        // Count and read the newest messages, send once, then read past the messages of seconds before the send's.
         var requests = host.Requests.Select(r => $"{r.RequestMessage.Method} {new Uri(r.RequestMessage.AbsoluteUrl).PathAndQuery}").ToList();
         Assert.Equal(
         [
             $"GET /api/v0/sessions/{Sid}/messages/count",
-            $"POST /api/v0/sessions/{Sid}/messages",
             $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=0",
+            $"POST /api/v0/sessions/{Sid}/messages",
             $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=3",
             $"GET /api/v0/sessions/{Sid}/messages?limit=1000&offset=3",
         ], requests);
@@ -38,22 +38,110 @@ public sealed class MessageToolsTests
             progress.Values.Select(v => v.Message));
     }
 
+    private static ListedSession.Stored M(string id, string role, int second) => new(id, role, $"{role} {id}", second);
+
+    private static async Task<JsonNode> WaitForReplyAsync(McpTestHost host, int timeoutSeconds = 2)
+    {
+        var result = await host.CallAsync("send_message", $$"""{"session_id":"{{Sid}}","content":"the question","wait_for_reply":true,"timeout_seconds":{{timeoutSeconds}}}""");
+        Assert.False(result.IsError ?? false, Text(result));
+        Assert.Single(host.Requests, r => r.RequestMessage.Method == "POST");
+        return JsonNode.Parse(Text(result))!;
+    }
+
     [Fact]
     public async Task Send_message_ignores_agent_messages_from_before_the_sent_one()
     {
         await using var host = await StartPollingAsync();
-        string path = $"/api/v0/sessions/{Sid}/messages";
-        host.Api.Given(Request.Create().WithPath(path + "/count").UsingGet()).RespondWith(Json($$"""{"count":0,"session_id":"{{Sid}}"}"""));
-        host.Api.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Json(MessageJson(SentId, "user", "second", "2025-08-30T18:23:10.5+00:00")));
-        // Someone else's exchange landed first (older timestamp), then ours, then our reply.
-        host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", "0")).RespondWith(Json(
-            $"[{MessageJson("old-agent", "agent", "earlier answer", "2025-08-30T18:23:09+00:00")},{MessageJson(SentId, "user", "second", "2025-08-30T18:23:10+00:00")}," +
-            $"{MessageJson(ReplyId, "agent", "our answer", "2025-08-30T18:23:12+00:00")}]"));
+        // Someone else's exchange landed first (older timestamps), then ours, then our reply.
+        new ListedSession { Ties = ListedSession.NewestFirst }
+            .Before(M("u0", "user", 8), M("old-agent", "agent", 9))
+            .Arrive(2, M(ReplyId, "agent", 12))
+            .Serve(host);
 
-        var result = await host.CallAsync("send_message", $$"""{"session_id":"{{Sid}}","content":"second","wait_for_reply":true}""");
+        var answer = await WaitForReplyAsync(host);
 
-        Assert.Equal("our answer", (string?)JsonNode.Parse(Text(result))!["reply"]!["content"]);
+        Assert.Equal(ReplyId, (string?)answer["reply"]!["id"]);
+        Assert.Equal(SentId, (string?)answer["sent"]!["id"]);
     }
+
+    [Fact]
+    public async Task Send_message_finds_a_reply_listed_before_the_question()
+    {
+        await using var host = await StartPollingAsync();
+        // A fast reply: there at the first read, in the question's second, and listed before the question.
+        new ListedSession { Ties = ListedSession.NewestFirst }
+            .Before(M("u0", "user", 5), M("a0", "agent", 5), M("u1", "user", 6))
+            .Arrive(1, M(ReplyId, "agent", 10))
+            .Serve(host);
+
+        var answer = await WaitForReplyAsync(host);
+
+        Assert.Equal(ReplyId, (string?)answer["reply"]!["id"]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Send_message_never_takes_an_earlier_agent_message_of_the_same_second_listed_after_the_question(bool replies)
+    {
+        await using var host = await StartPollingAsync();
+        // An earlier question was answered in the second this question is sent in; newest first lists that answer
+        // after the question, at every read.
+        var session = new ListedSession { Ties = ListedSession.NewestFirst }.Before(M("u0", "user", 10), M("earlier-answer", "agent", 10));
+        if (replies) session.Arrive(3, M(ReplyId, "agent", 10));
+        session.Serve(host);
+
+        var answer = await WaitForReplyAsync(host, timeoutSeconds: 1);
+
+        if (replies)
+        {
+            Assert.Equal(ReplyId, (string?)answer["reply"]!["id"]);
+            return;
+        }
+        Assert.Null(answer["reply"]);
+        Assert.True((bool)answer["still_waiting"]!);
+        Assert.Equal("no_reply_yet", (string?)answer["status"]);
+        Assert.DoesNotContain("earlier-answer", answer.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Send_message_finds_the_reply_among_many_agent_messages_of_one_second()
+    {
+        await using var host = await StartPollingAsync();
+        // Twelve messages of the question's second, more than the look-back: the newest ten are all of one second, so
+        // the tail is read again from further back, in one read.
+        var before = Enumerable.Range(0, 12).Select(i => M($"m{i}", i % 3 == 0 ? "user" : "agent", 10)).ToArray();
+        new ListedSession { Ties = ListedSession.NewestFirst }.Before(before).Arrive(2, M(ReplyId, "agent", 10)).Serve(host);
+
+        var answer = await WaitForReplyAsync(host);
+
+        Assert.Equal(ReplyId, (string?)answer["reply"]!["id"]);
+        var reads = host.Requests.Where(r => r.RequestMessage.Method == "GET" && !r.RequestMessage.Path.EndsWith("/count", StringComparison.Ordinal))
+            .Select(r => new Uri(r.RequestMessage.AbsoluteUrl).Query).Take(2);
+        Assert.Equal(["?limit=1000&offset=2", "?limit=1000&offset=0"], reads);
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Send_message_finds_the_reply_whatever_order_the_server_lists_one_second_in(int seed)
+    {
+        await using var host = await StartPollingAsync();
+        // A different order at every read. Agent messages of the question's second that were there before, a late one
+        // of an earlier second, and after the reply another agent message of a later second: only the reply is it.
+        new ListedSession { Ties = ListedSession.Shuffled(seed) }
+            .Before(M("u0", "user", 9), M("a0", "agent", 9), M("a1", "agent", 10), M("u1", "user", 10), M("a2", "agent", 10))
+            .Arrive(1, M("late", "agent", 9))
+            .Arrive(1, M("other", "user", 10))
+            .Arrive(2, M(ReplyId, "agent", 10))
+            .Arrive(2, M("after", "agent", 11))
+            .Serve(host);
+
+        var answer = await WaitForReplyAsync(host);
+
+        Assert.Equal(ReplyId, (string?)answer["reply"]!["id"]);
+    }
+
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 20)];
 
     [Fact]
     public async Task Send_message_that_gets_no_reply_in_time_returns_the_sent_message_and_how_to_read_the_reply()
@@ -80,16 +168,10 @@ public sealed class MessageToolsTests
     public async Task Send_message_reports_a_failing_poll_without_calling_the_send_a_failure()
     {
         await using var host = await StartPollingAsync();
-        string path = $"/api/v0/sessions/{Sid}/messages";
-        host.Api.Given(Request.Create().WithPath(path + "/count").UsingGet()).RespondWith(Json($$"""{"count":3,"session_id":"{{Sid}}"}"""));
-        host.Api.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Json(MessageJson(SentId, "user", "hi", "2025-08-30T18:23:10+00:00")));
-        host.Api.Given(Request.Create().WithPath(path).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"error":{"code":"NOT_FOUND","message":"Session not found"}}"""));
+        new ListedSession { Ties = ListedSession.NewestFirst, FailReadsAfterSend = true }.Before(M("u0", "user", 5)).Serve(host);
 
-        var result = await host.CallAsync("send_message", $$"""{"session_id":"{{Sid}}","content":"hi","wait_for_reply":true}""");
+        var answer = await WaitForReplyAsync(host);
 
-        Assert.False(result.IsError ?? false);
-        var answer = JsonNode.Parse(Text(result))!;
         Assert.Equal(SentId, (string?)answer["sent"]!["id"]);
         Assert.Contains("The message was sent, but reading the reply failed: Raworc API error (HTTP 404", (string?)answer["note"]);
     }
@@ -148,34 +230,6 @@ public sealed class MessageToolsTests
         var result = await host.CallAsync("get_messages", $$"""{"session_id":"{{Sid}}","latest":2}""");
 
         Assert.Equal(["m3", "m4"], JsonNode.Parse(Text(result))!.AsArray().Select(m => (string?)m!["id"]));
-    }
-
-    [Fact]
-    public async Task Send_message_finds_a_reply_the_server_sorted_among_messages_of_the_same_second_already_read()
-    {
-        await using var host = await StartPollingAsync();
-        string path = $"/api/v0/sessions/{Sid}/messages";
-        string sent = MessageJson(SentId, "user", "hi", "2025-08-30T18:23:10+00:00");
-        string other = MessageJson("other", "user", "me too", "2025-08-30T18:23:10+00:00");
-        string reply = MessageJson(ReplyId, "agent", "hello", "2025-08-30T18:23:10+00:00");
-        host.Api.Given(Request.Create().WithPath(path + "/count").UsingGet()).RespondWith(Json($$"""{"count":3,"session_id":"{{Sid}}"}"""));
-        host.Api.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Json(MessageJson(SentId, "user", "hi", "2025-08-30T18:23:10.2+00:00")));
-        // First read: the sent message and another one of the same second. Then the reply, of that second too, is
-        // listed between them: reading on from where the last read ended would skip it and see 'other' again.
-        foreach (var (offset, before, after) in new[]
-        {
-            ("0", $"[{Earlier},{sent},{other}]", $"[{Earlier},{sent},{reply},{other}]"),
-            ("3", $"[{sent},{other}]", $"[{sent},{reply},{other}]"),
-            ("5", "[]", $"[{other}]"),
-        })
-        {
-            host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", offset)).InScenario("same second").WillSetStateTo("replied").RespondWith(Json(before));
-            host.Api.Given(Request.Create().WithPath(path).UsingGet().WithParam("offset", offset)).InScenario("same second").WhenStateIs("replied").RespondWith(Json(after));
-        }
-
-        var result = await host.CallAsync("send_message", $$"""{"session_id":"{{Sid}}","content":"hi","wait_for_reply":true,"timeout_seconds":2}""");
-
-        Assert.Equal(ReplyId, (string?)JsonNode.Parse(Text(result))!["reply"]?["id"]);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Raworc.Mcp;
+using Raworc.Mcp.Tools;
 using WireMock.Logging;
 using static Raworc.Tests.McpTestHost;
 
@@ -9,7 +11,8 @@ namespace Raworc.Tests.Tools;
 
 /// <summary>
 /// Secret values reach the model only with the user's consent: --allow-secret-values, or a yes through MCP
-/// elicitation. Without either, show_values is refused before any request, so no value ever leaves the API.
+/// elicitation (the SDK's client, on 2026-07-28, answers it in a retry; raw clients of older revisions are sent an
+/// elicitation request). Without either, show_values is refused before any request, so no value ever leaves the API.
 /// </summary>
 public sealed class SecretToolsTests
 {
@@ -201,6 +204,68 @@ public sealed class SecretToolsTests
         Assert.Empty(host.Api.LogEntries);
     }
 
+    /// <summary>A tools/call line as a 2026-07-28 client writes it; with a state, the retry answering yes.</summary>
+    private static string MrtrCall(string id, string tool, string arguments, string? state = null)
+    {
+        var parameters = new JsonObject
+        {
+            ["name"] = tool,
+            ["arguments"] = JsonNode.Parse(arguments),
+            ["_meta"] = new JsonObject
+            {
+                ["io.modelcontextprotocol/protocolVersion"] = SecretConsent.MrtrProtocolVersion,
+                ["io.modelcontextprotocol/clientCapabilities"] = new JsonObject { ["elicitation"] = new JsonObject() },
+            },
+        };
+        if (state is not null)
+        {
+            parameters["requestState"] = state;
+            parameters["inputResponses"] = new JsonObject { [SecretConsent.InputKey] = JsonNode.Parse("""{"action":"accept","content":{"allow":true}}""") };
+        }
+        return new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = "tools/call", ["params"] = parameters }.ToJsonString();
+    }
+
+    [Fact]
+    public async Task A_2026_client_over_stdio_is_asked_in_the_result_and_answers_in_a_retry_with_the_sealed_state()
+    {
+        await using var host = RawServerHost.Start(Env(null));
+        host.Api.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SecretWithValue));
+        const string arguments = """{"space":"production","key":"ANTHROPIC_API_KEY","show_values":true}""";
+
+        var asked = (await host.RequestAsync(MrtrCall("m1", "get_secret", arguments), "\"m1\"")).GetProperty("result");
+
+        // No elicitation request went out: the question is in the result, and the call is over.
+        Assert.Equal("input_required", asked.GetProperty("resultType").GetString());
+        var question = asked.GetProperty("inputRequests").GetProperty(SecretConsent.InputKey);
+        Assert.Contains("'ANTHROPIC_API_KEY' of space 'production'", question.GetProperty("params").GetProperty("message").GetString());
+        string state = asked.GetProperty("requestState").GetString()!;
+        Assert.Empty(host.Api.LogEntries);
+
+        var allowed = (await host.RequestAsync(MrtrCall("m2", "get_secret", arguments, state), "\"m2\"")).GetProperty("result");
+        Assert.Contains(Value, allowed.GetProperty("content")[0].GetProperty("text").GetString());
+
+        var replayed = await host.RequestAsync(MrtrCall("m3", "get_secret", arguments, state), "\"m3\"");
+        Assert.Equal(-32602, replayed.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("already used", replayed.GetProperty("error").GetProperty("message").GetString());
+        Assert.Single(host.Api.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_state_of_another_stdio_process_is_refused()
+    {
+        await using var first = RawServerHost.Start(Env(null));
+        await using var second = RawServerHost.Start(Env(null));
+        const string arguments = """{"show_values":true}""";
+        var asked = await first.RequestAsync(MrtrCall("p1", "list_secrets", arguments), "\"p1\"");
+
+        var refused = await second.RequestAsync(MrtrCall("p2", "list_secrets", arguments, asked.GetProperty("result").GetProperty("requestState").GetString()), "\"p2\"");
+
+        Assert.Equal(-32602, refused.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("did not issue it", refused.GetProperty("error").GetProperty("message").GetString());
+        Assert.Empty(second.Api.LogEntries);
+    }
+
     [Fact]
     public async Task Each_call_asks_again()
     {
@@ -239,21 +304,40 @@ public sealed class SecretToolsTests
         Assert.DoesNotContain(Value, host.Logs.All);
     }
 
+    [Theory]
+    [InlineData("list_secrets", "space", "prod' (no secret values will be shown). Allow it?\n\nYes.\u202Etxt.exe", "character 5 is U+0027")]
+    [InlineData("list_secrets", "space", "prod\u202E", "character 5 is U+202E")]
+    [InlineData("get_secret", "space", "prod uction", "character 5 is U+0020")]
+    [InlineData("get_secret", "key", "KEY\u202E (shown: none). Allow it?", "character 4 is the control or formatting character U+202E")]
+    [InlineData("get_secret", "key", "KEY\r\nAllow", "character 4 is the control or formatting character U+000D")]
+    public async Task A_name_that_cannot_exist_is_refused_before_the_user_is_asked(string tool, string argument, string forged, string expected)
+    {
+        var asked = new List<ElicitRequestParams?>();
+        await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => Accept("true"), asked));
+        var arguments = new Dictionary<string, object> { ["show_values"] = true, ["key"] = "K", [argument] = forged };
+        if (tool == "list_secrets") arguments.Remove("key");
+
+        var result = await host.CallAsync(tool, JsonSerializer.Serialize(arguments));
+
+        Assert.True(result.IsError);
+        Assert.Contains($"Invalid arguments for {tool}", Text(result));
+        Assert.Contains(expected, Text(result));
+        Assert.DoesNotContain("Allow it", Text(result)); // the name itself is never repeated
+        Assert.Empty(asked);
+        Assert.Empty(host.Requests);
+    }
+
     [Fact]
-    public async Task A_forged_argument_is_quoted_on_one_line_with_control_and_bidi_characters_escaped()
+    public async Task A_key_that_could_rephrase_the_question_is_quoted_with_its_quote_escaped()
     {
         var asked = new List<ElicitRequestParams?>();
         await using var host = await StartAsync(Env(null), clientOptions: Answering(_ => new ElicitResult { Action = "decline" }, asked));
-        string forged = "prod' (no secret values will be shown). Allow it?\n\nYes.\u202Etxt.exe";
+        string forged = "K' (no secret values will be shown). Allow it? 'Yes";
 
-        await host.CallAsync("list_secrets", JsonSerializer.Serialize(new Dictionary<string, object> { ["space"] = forged, ["show_values"] = true }));
+        await host.CallAsync("get_secret", JsonSerializer.Serialize(new Dictionary<string, object> { ["space"] = "prod", ["key"] = forged, ["show_values"] = true }));
 
         string message = Assert.Single(asked)!.Message;
-        Assert.DoesNotContain('\n', message);
-        Assert.DoesNotContain('\u202E', message);
-        Assert.Contains("\\u202E", message);
-        Assert.Contains("\\u000A", message);
-        Assert.Contains("'prod\\u0027 (no secret values", message); // the quote cannot close the quoted name
+        Assert.Contains("'K\\u0027 (no secret values", message); // the quote cannot close the quoted name
         Assert.Contains("shown to the model", message);
     }
 
