@@ -103,10 +103,14 @@ public sealed class HttpTestHost : IAsyncDisposable
     }
 
     /// <summary>An MCP client over Streamable HTTP, sending the token of <paramref name="user"/> as its bearer (none when null).</summary>
-    public Task<McpClient> ConnectAsync(string? user, CancellationToken ct = default)
+    public Task<McpClient> ConnectAsync(string? user, CancellationToken ct = default) =>
+        ConnectWithTokenAsync(user is null ? null : TokenOf(user), ct);
+
+    /// <summary>An MCP client over Streamable HTTP, sending <paramref name="token"/> itself (a real one, from a login) as its bearer.</summary>
+    public Task<McpClient> ConnectWithTokenAsync(string? token, CancellationToken ct = default)
     {
         var headers = new Dictionary<string, string>();
-        if (user is not null) headers["Authorization"] = $"Bearer {TokenOf(user)}";
+        if (token is not null) headers["Authorization"] = $"Bearer {token}";
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = McpUrl,

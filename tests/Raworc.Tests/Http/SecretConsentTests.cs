@@ -22,8 +22,8 @@ public sealed class SecretConsentTests
     private const string T0 = "2025-08-30T18:00:00+00:00";
     private const string SecretJson = $$"""{"space":"production","key_name":"ANTHROPIC_API_KEY","description":"Claude API key","created_at":"{{T0}}","updated_at":"{{T0}}","created_by":"admin","encrypted_value":"{{Value}}"}""";
     private const string GetSecret = "get_secret";
-    private const string Alice = "alice-token-1f2e";
-    private const string Bob = "bob-token-9c8d";
+    private static readonly string Alice = HttpTestHost.TokenOf("alice-token-1f2e");
+    private static readonly string Bob = HttpTestHost.TokenOf("bob-token-9c8d");
 
     private static readonly Dictionary<string, object?> GetArguments = new() { ["space"] = "production", ["name"] = "ANTHROPIC_API_KEY", ["show_values"] = true };
 
