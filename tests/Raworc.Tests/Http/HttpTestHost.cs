@@ -136,6 +136,9 @@ public sealed class HttpTestHost : IAsyncDisposable
     /// <summary>The Authorization header of <paramref name="user"/>'s token.</summary>
     public static Dictionary<string, string> Bearer(string user) => new() { ["Authorization"] = $"Bearer {TokenOf(user)}" };
 
+    /// <summary>The Authorization header of <paramref name="token"/> itself (a real one, from a login or sign-in).</summary>
+    public static Dictionary<string, string> BearerOf(string token) => new() { ["Authorization"] = $"Bearer {token}" };
+
     /// <summary>A token shaped like Raworc's (an HS256 JWT) naming <paramref name="user"/>, expiring in <paramref name="expiresIn"/> (default: in 2100).</summary>
     public static string TokenOf(string user, TimeSpan? expiresIn = null)
     {

@@ -11,8 +11,8 @@ public sealed class BearerCheckTests
     {
         await using var driver = await SignInDriver.StartAsync();
         var (_, tokens) = await driver.TokensAsync();
-        await using var client = await driver.Host.ConnectAsync(tokens.GetProperty("access_token").GetString());
-        Assert.Equal(SignInDriver.RaworcToken, await HttpTestHost.WhoAmIAsync(client));
+        await using var client = await driver.Host.ConnectWithTokenAsync(tokens.GetProperty("access_token").GetString());
+        Assert.Equal(HttpTestHost.UserOf(SignInDriver.RaworcToken), await HttpTestHost.WhoAmIAsync(client));
         Assert.Equal($"Bearer {SignInDriver.RaworcToken}", driver.Host.ApiAuthorizations().Last());
     }
 
@@ -21,7 +21,7 @@ public sealed class BearerCheckTests
     {
         await using (var driver = await SignInDriver.StartAsync())
         {
-            var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(SignInDriver.RaworcToken));
+            var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(SignInDriver.RaworcToken));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             string challenge = response.Headers.WwwAuthenticate.ToString();
             Assert.Contains("error=\"invalid_token\"", challenge);
@@ -30,9 +30,9 @@ public sealed class BearerCheckTests
             Assert.DoesNotContain(driver.Host.Api.LogEntries, e => e.RequestMessage.Path.Contains("/auth/me", StringComparison.Ordinal));
         }
         await using var accepting = await SignInDriver.StartAsync(["--accept-raworc-tokens"]);
-        await using var client = await accepting.Host.ConnectAsync(SignInDriver.RaworcToken);
-        Assert.Equal(SignInDriver.RaworcToken, await HttpTestHost.WhoAmIAsync(client));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await accepting.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer("not-a-jwt"))).StatusCode);
+        await using var client = await accepting.Host.ConnectWithTokenAsync(SignInDriver.RaworcToken);
+        Assert.Equal(HttpTestHost.UserOf(SignInDriver.RaworcToken), await HttpTestHost.WhoAmIAsync(client));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await accepting.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf("not-a-jwt"))).StatusCode);
     }
 
     [Fact]
@@ -43,11 +43,11 @@ public sealed class BearerCheckTests
         string access = tokens.GetProperty("access_token").GetString()!;
         for (int bit = 0; bit < 8 * 40; bit += 37)
         {
-            var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(SignInDriver.FlipOneBit(access, bit)));
+            var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(SignInDriver.FlipOneBit(access, bit)));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
         }
-        Assert.Equal(HttpStatusCode.OK, (await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(access))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(access))).StatusCode);
     }
 
     [Fact]
@@ -57,12 +57,12 @@ public sealed class BearerCheckTests
         var (clientId, tokens) = await driver.TokensAsync();
         Assert.Equal(10, tokens.GetProperty("expires_in").GetInt32());
         driver.Clock.Advance(TimeSpan.FromSeconds(11));
-        var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(tokens.GetProperty("access_token").GetString()!));
+        var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(tokens.GetProperty("access_token").GetString()!));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("expired", response.Headers.WwwAuthenticate.ToString());
         var (status, renewed) = await driver.RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(HttpStatusCode.OK, (await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(renewed.GetProperty("access_token").GetString()!))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(renewed.GetProperty("access_token").GetString()!))).StatusCode);
     }
 
     [Fact]
@@ -73,15 +73,15 @@ public sealed class BearerCheckTests
         var grants = new Raworc.Mcp.Http.SignIn.SealedGrants(keys);
         long later = driver.Clock.GetUtcNow().AddMinutes(30).ToUnixTimeSeconds();
         var grant = new Raworc.Mcp.Http.SignIn.Grant("client", null, null, "raworc:read", "https://other.example.test/mcp", SignInDriver.RaworcToken, later, later);
-        var foreign = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(grants.SealGrant(Raworc.Mcp.Http.SignIn.SealedGrants.AccessPurpose, grant)));
+        var foreign = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(grants.SealGrant(Raworc.Mcp.Http.SignIn.SealedGrants.AccessPurpose, grant)));
         Assert.Equal(HttpStatusCode.Unauthorized, foreign.StatusCode);
         Assert.Contains("another resource", await foreign.Content.ReadAsStringAsync());
         string ours = grants.SealGrant(Raworc.Mcp.Http.SignIn.SealedGrants.AccessPurpose, grant with { Audience = SignInDriver.Resource });
-        Assert.Equal(HttpStatusCode.OK, (await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(ours))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(ours))).StatusCode);
 
         string newKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
         await using var rotated = await SignInDriver.StartAsync(environment: new Dictionary<string, string?> { ["RAWORC_MCP_OAUTH_KEYS"] = newKey });
-        var response = await rotated.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(ours));
+        var response = await rotated.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(ours));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
     }
@@ -92,8 +92,8 @@ public sealed class BearerCheckTests
         await using var driver = await SignInDriver.StartAsync(["--allow-destructive"]);
         var (_, full) = await driver.TokensAsync();
         var (_, read) = await driver.TokensAsync(scope: "raworc:read");
-        await using var fullClient = await driver.Host.ConnectAsync(full.GetProperty("access_token").GetString());
-        await using var readClient = await driver.Host.ConnectAsync(read.GetProperty("access_token").GetString());
+        await using var fullClient = await driver.Host.ConnectWithTokenAsync(full.GetProperty("access_token").GetString());
+        await using var readClient = await driver.Host.ConnectWithTokenAsync(read.GetProperty("access_token").GetString());
         var all = (await fullClient.ListToolsAsync()).Select(t => t.Name).ToList();
         var readable = (await readClient.ListToolsAsync()).Select(t => t.Name).ToList();
         Assert.Contains("create_space", all);

@@ -83,7 +83,7 @@ public sealed class MetadataTests
     {
         await using var host = await HttpTestHost.StartAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync("/.well-known/oauth-authorization-server")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(SignInDriver.RaworcToken))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(SignInDriver.RaworcToken))).StatusCode);
     }
 
     private static IEnumerable<string?> Strings(JsonElement body, string name) => body.GetProperty(name).EnumerateArray().Select(e => e.GetString());

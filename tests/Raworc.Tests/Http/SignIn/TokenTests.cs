@@ -114,7 +114,7 @@ public sealed class TokenTests
         var (clientId, tokens) = await driver.TokensAsync();
         var (status, body) = await driver.RefreshAsync(clientId, tokens.GetProperty("access_token").GetString()!);
         AssertError(status, body, "invalid_grant", "not one this server issued");
-        var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.Bearer(tokens.GetProperty("refresh_token").GetString()!));
+        var response = await driver.Host.PostAsync(HttpTestHost.ToolsList, HttpTestHost.BearerOf(tokens.GetProperty("refresh_token").GetString()!));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
     }
