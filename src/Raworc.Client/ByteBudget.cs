@@ -10,8 +10,12 @@ namespace Raworc.Client;
 /// </summary>
 public sealed class ByteBudget
 {
-    /// <summary>The process's budget: sized so that what it admits, a few times over once parsed, fits a 256 MiB pod.</summary>
-    public const long DefaultCapacity = 24 * 1024 * 1024;
+    /// <summary>
+    /// The process's budget of response bytes. A response costs several times its size while it is parsed, formatted
+    /// and cut (about 6x for a page of messages), so 8 MB in flight stays near 50 MB of heap, well within a 256 MiB pod
+    /// (the abuse run measures it).
+    /// </summary>
+    public const long DefaultCapacity = 8 * 1024 * 1024;
 
     private readonly object _gate = new();
     private readonly Dictionary<string, LinkedList<Claim>> _waiting = new(StringComparer.Ordinal);

@@ -42,9 +42,10 @@ public sealed class StandInOptions
     /// The worst case of message order: a <see cref="StoppedClock"/> puts every message in one second, listed newest
     /// first; builds, new sessions and replies are done at the next request.
     /// </summary>
-    public static StandInOptions WorstCaseMessageOrder() => new()
+    /// <param name="at">Where the clock stands; tokens it issues expire a day after it (an HTTP server refuses expired ones).</param>
+    public static StandInOptions WorstCaseMessageOrder(DateTimeOffset? at = null) => new()
     {
-        Clock = new StoppedClock(),
+        Clock = at is { } time ? new StoppedClock(time) : new StoppedClock(),
         BuildDelay = TimeSpan.Zero,
         SessionDelay = TimeSpan.Zero,
         ReplyDelay = TimeSpan.Zero,

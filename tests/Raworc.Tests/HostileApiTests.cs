@@ -199,14 +199,12 @@ public sealed class HostileApiTests
     }
 
     [Fact]
-    public void Only_one_read_of_a_wait_holds_the_gate_never_the_whole_wait()
+    public async Task Only_one_read_of_a_wait_holds_the_gate_never_the_whole_wait()
     {
-        var configuration = ServerConfiguration.Load(_ => null, McpTestHost.EmptyHome(), CommandLine.Parse([]));
-        var tools = Raworc.Mcp.Tools.ToolCatalog.Create(new Raworc.Mcp.Tools.ToolContext(
-            new RaworcClient(new RaworcClientOptions { ApiUrl = new Uri("http://127.0.0.1:9/") }), configuration,
-            new Raworc.Mcp.Tools.ToolResults(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), new Raworc.Mcp.Tools.Waits(TimeProvider.System), SealingKeys.Generate()));
+        await using var host = await McpTestHost.StartAsync();
         // The tools that poll for up to a minute get no scope around the whole call: each poll is one read.
-        Assert.Equal(["send_message", "wait_for_build", "wait_for_session"], tools.Where(t => t.Definition.Waits).Select(t => t.Name).Order());
+        Assert.Equal(["send_message", "wait_for_build", "wait_for_session"],
+            host.Raworc.Tools.Where(t => t.Definition.Waits).Select(t => t.Name).Order());
     }
 
     [Fact]

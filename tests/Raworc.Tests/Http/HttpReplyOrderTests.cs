@@ -15,7 +15,7 @@ public sealed class HttpReplyOrderTests
     [Fact]
     public async Task Each_reply_is_the_answer_to_its_own_question_when_one_second_holds_them_all_newest_first()
     {
-        await using var standIn = await StandInServer.StartAsync(StandInOptions.WorstCaseMessageOrder());
+        await using var standIn = await StandInServer.StartAsync(StandInOptions.WorstCaseMessageOrder(DateTimeOffset.UtcNow));
         await using var host = await HttpTestHost.StartAsync(environment: new Dictionary<string, string?>
         {
             ["RAWORC_API_URL"] = standIn.BaseUrl,
