@@ -13,6 +13,9 @@ step_name=abuse step_width=8
 . scripts/lib/steps.sh
 
 seconds=60
+# The bound on peak RSS: under the pod's 256 MiB with room. The aim is 160 MB; the run measures about 186 MB today
+# (README, Performance), so the bound that fails the build is 200 MB until the aim is reached.
+max_rss_mb=200
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -48,16 +51,16 @@ record standin ok "$t" "$api_url"
 
 t=$(now_ms)
 port="$(free_port)"
-DOTNET_GCHeapHardLimit=C000000 RAWORC_API_URL="$api_url" RAWORC_AUTH_TOKEN="" LOG_LEVEL=warning \
+env DOTNET_GCHeapHardLimit=C000000 DOTNET_GCConserveMemory=9 RAWORC_API_URL="$api_url" RAWORC_AUTH_TOKEN="" LOG_LEVEL=warning \
   setsid "$binary" http --port "$port" >"$logs/server.log" 2>&1 </dev/null &
 server=$!
 groups+=($server)
 for i in $(seq 100); do node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
-record server ok "$t" "pid $server on port $port, DOTNET_GCHeapHardLimit=C000000 (192 MiB)"
+record server ok "$t" "pid $server on port $port, DOTNET_GCHeapHardLimit=C000000 (192 MiB) and DOTNET_GCConserveMemory=9, as in the image"
 
 t=$(now_ms)
 if node scripts/abuse/abuse.mjs --mcp "http://127.0.0.1:$port/mcp" --api "$api_url" --pid "$server" \
-    --request-log "$request_log" --seconds "$seconds" --out "$logs/figures.json" | tee "$logs/run.log"; then
+    --request-log "$request_log" --seconds "$seconds" --max-rss-mb "$max_rss_mb" --out "$logs/figures.json" | tee "$logs/run.log"; then
   record run ok "$t" "figures in $logs/figures.json"
 else
   cut -c1-300 "$logs/server.log" | tail -n 10 >&2
