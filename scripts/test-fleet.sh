@@ -371,7 +371,7 @@ if [ "$signin_ok" = 1 ]; then
   signin si-job job --api-url "$signin_api" --raworc-token-seconds "$raworc_seconds" --secrets-file "$work/signin-secrets" \
     --replicas "$(printf 'http://127.0.0.1:%s,' "${signin_ports[@]}")"
   signin si-remote mcp-remote
-  signin si-conf conformance --output artifacts/fleet/conformance-authorization --baseline scripts/e2e/conformance-baseline.yml
+  signin si-conf conformance --output artifacts/fleet/conformance-authorization --baseline scripts/e2e/conformance-authorization-baseline.yml
   signin si-mrtr consent --api-url "$signin_api"
 fi
 
