@@ -291,6 +291,9 @@ fi
 t=$(now_ms)
 if [ -n "$image" ]; then kill3="${podman_cmd[*]} kill --signal KILL ${names[3]} >/dev/null"
 else kill3="kill -KILL -- -${replica_pids[3]}"; fi
+# The kill returns once the signal is sent; "after" means once the replica's port refuses connections (at most 2 s),
+# since until then the kernel may still take a connection for the dying process.
+kill3="$kill3; for i in \$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/${ports[3]}) 2>/dev/null || break; sleep 0.02; done"
 if fleet load --url "$mcp_url" --calls 400 --concurrency 16 --midway-after 100 --midway-cmd "$kill3" >"$logs/failover.log" 2>&1; then
   noticed="$(grep -c "127.0.0.1:${ports[3]}" "$work/nginx/logs/error.log" || true)"
   record failover ok "$t" "$(sed -n 's/^fleet load: OK: //p' "$logs/failover.log"); nginx logged $noticed failures of the killed replica"
