@@ -75,6 +75,33 @@ public sealed class ByteBudget
         return WaitAsync(claim, ct);
     }
 
+    /// <summary>
+    /// Claims <paramref name="bytes"/> only if they fit now, without waiting and ahead of any queue: for a read that is
+    /// already under way and grows, which must never wait while it holds memory (see <see cref="LargeResponseGate"/>).
+    /// </summary>
+    public ByteLease? TryClaim(long bytes)
+    {
+        bytes = Math.Max(bytes, 0);
+        lock (_gate)
+        {
+            if (bytes > _available) return null;
+            _available -= bytes;
+            return new ByteLease(this, bytes);
+        }
+    }
+
+    /// <summary>
+    /// Claims <paramref name="bytes"/> at once even past the budget, which then grants nothing more until enough is
+    /// given back. Only for the one read that holds the large-response gate: waiting there could wait on reads that
+    /// wait for the gate, so it never waits, and being one at a time it overdraws by at most one response.
+    /// </summary>
+    public ByteLease Force(long bytes)
+    {
+        bytes = Math.Max(bytes, 0);
+        lock (_gate) _available -= bytes;
+        return new ByteLease(this, bytes);
+    }
+
     private async ValueTask<ByteLease> WaitAsync(Claim claim, CancellationToken ct)
     {
         await using (ct.Register(() => Withdraw(claim)).ConfigureAwait(false))
@@ -153,6 +180,20 @@ public sealed class ByteLease : IDisposable
     }
 
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Gives back what is held over <paramref name="bytes"/> (a reservation larger than what was read).</summary>
+    public void KeepOnly(long bytes)
+    {
+        while (true)
+        {
+            long held = Interlocked.Read(ref _bytes);
+            long keep = Math.Min(held, Math.Max(bytes, 0));
+            if (keep == held) return;
+            if (Interlocked.CompareExchange(ref _bytes, keep, held) != held) continue; // disposed or trimmed meanwhile
+            _budget.Release(held - keep);
+            return;
+        }
+    }
 
     public void Dispose()
     {

@@ -1,18 +1,23 @@
 namespace Raworc.Client;
 
 /// <summary>
-/// Lets one large response at a time through the process, from reading it to the end of its scope (its parsing, and
-/// the tool result cut from it when the server opens the scope around one tool call that reads one response). Each
-/// costs a few times its size in memory, so many at once would add up; small responses, the usual case, never wait.
-/// The bytes of every response, small or large, are also claimed from the process's <see cref="ByteBudget"/> for
-/// the same scope. A scope is one unit of work, never a whole wait: a wait's polls are scopes of their own, so one
-/// user's wait cannot hold the gate while it sleeps. A call waiting here is still bounded by its timeout, and is told
-/// it waits (<see cref="OnWaiting"/>).
+/// Bounds the memory that API responses hold, with two things: the process's <see cref="ByteBudget"/>, from which
+/// every body claims its bytes (held to the end of its scope, so what is made of it is covered too), and a gate that
+/// lets one large response (over <see cref="LargeResponseBytes"/>) through at a time. Nothing here can deadlock,
+/// because nobody waits while holding what another waits for: a read waits for the budget only holding nothing (a
+/// scope's earlier reads give their bytes back when its next read starts); a read that grows past what it claimed
+/// takes more only if it fits now, else it takes the gate; and the gate's holder never waits for the budget (it may
+/// overdraw it by its one response). A scope is one unit of work, never a whole wait: a wait's polls are scopes of
+/// their own, so one user's wait cannot hold the gate while it sleeps. A call waiting here is still bounded by its
+/// timeout, and is told it waits (<see cref="OnWaiting"/>).
 /// </summary>
 public static class LargeResponseGate
 {
     /// <summary>A body over this many bytes takes the gate before it is read on.</summary>
     public const int LargeResponseBytes = 1024 * 1024;
+
+    /// <summary>What a body of unknown length (chunked) claims before its first byte; it claims more as it grows.</summary>
+    public const int UnknownLengthReservation = 64 * 1024;
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly AsyncLocal<LargeResponseScope?> Current = new();
@@ -42,20 +47,21 @@ public static class LargeResponseGate
         return new Restore(() => Notify.Value = previous);
     }
 
-    /// <summary>Takes the gate for the current scope, once: reads of the same scope share it, even at the same time.</summary>
-    internal static Task EnterAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts reading one response body in the current scope, first giving back what the scope's earlier reads
+    /// claimed (so that it never waits while holding memory). Disposing the read keeps its claims in the scope.
+    /// </summary>
+    internal static BodyRead StartRead(ByteBudget budget, string caller)
     {
         var scope = CurrentScope();
-        lock (scope) return scope.Entry ??= TakeAsync(scope, ct);
+        scope.ReleaseFinishedReads();
+        return new BodyRead(scope, budget, caller);
     }
 
-    /// <summary>Claims <paramref name="bytes"/> of <paramref name="budget"/> for the current scope, until it ends.</summary>
-    internal static async Task ClaimAsync(ByteBudget budget, long bytes, string caller, CancellationToken ct)
+    /// <summary>Takes the gate for <paramref name="scope"/>, once: reads of the same scope share it, even at the same time.</summary>
+    internal static Task EnterAsync(LargeResponseScope scope, CancellationToken ct)
     {
-        var scope = CurrentScope();
-        var lease = await WaitingAsync(scope, ct, c => budget.ClaimAsync(bytes, caller, c,
-            () => Tell($"waiting for memory: the server is reading other large answers ({budget.InUse / 1024.0 / 1024:0.#} MB of {budget.Capacity / 1024 / 1024} MB in flight)"))).ConfigureAwait(false);
-        scope.Hold(lease);
+        lock (scope) return scope.Entry ??= TakeAsync(scope, ct);
     }
 
     private static LargeResponseScope CurrentScope() =>
@@ -80,7 +86,7 @@ public static class LargeResponseGate
     }
 
     /// <summary>Runs <paramref name="wait"/>, noting in the scope when it was cut short (then time ran out here, not at the API).</summary>
-    private static async Task<T> WaitingAsync<T>(LargeResponseScope scope, CancellationToken ct, Func<CancellationToken, ValueTask<T>> wait)
+    internal static async Task<T> WaitingAsync<T>(LargeResponseScope scope, CancellationToken ct, Func<CancellationToken, ValueTask<T>> wait)
     {
         try
         {
@@ -96,7 +102,7 @@ public static class LargeResponseGate
     /// <summary>True when a read of the current scope was cut short while it waited for the gate or the byte budget.</summary>
     internal static bool CurrentWasCutWhileWaiting => Current.Value?.CutWhileWaiting == true;
 
-    private static void Tell(string why)
+    internal static void Tell(string why)
     {
         try
         {
@@ -138,12 +144,23 @@ public sealed class LargeResponseScope : IDisposable
 
     internal bool Disposed { get; private set; }
 
-    internal void Hold(ByteLease lease)
+    /// <summary>Keeps what a finished read claimed until the scope's next read starts or the scope ends.</summary>
+    internal void Hold(IEnumerable<ByteLease> leases)
     {
         lock (this)
         {
-            if (Disposed) lease.Dispose();
-            else _leases.Add(lease);
+            foreach (var lease in leases)
+                if (Disposed) lease.Dispose();
+                else _leases.Add(lease);
+        }
+    }
+
+    internal void ReleaseFinishedReads()
+    {
+        lock (this)
+        {
+            foreach (var lease in _leases) lease.Dispose();
+            _leases.Clear();
         }
     }
 
@@ -157,5 +174,79 @@ public sealed class LargeResponseScope : IDisposable
             foreach (var lease in _leases) lease.Dispose();
             _leases.Clear();
         }
+    }
+}
+
+/// <summary>
+/// One response body being read (<see cref="LargeResponseGate.StartRead"/>): it claims its bytes before reading them,
+/// in the ways that cannot deadlock; disposing it leaves its claims with its scope.
+/// </summary>
+internal sealed class BodyRead(LargeResponseScope scope, ByteBudget budget, string caller) : IDisposable
+{
+    private readonly List<ByteLease> _leases = [];
+
+    /// <summary>Bytes claimed so far.</summary>
+    public long Claimed { get; private set; }
+
+    /// <summary>The first claim, before any byte is read: waits its turn (holding nothing), unless this scope holds the gate.</summary>
+    public async Task ClaimAsync(long bytes, CancellationToken ct)
+    {
+        if (scope.TookGate)
+        {
+            Add(budget.Force(bytes));
+            return;
+        }
+        Add(await LargeResponseGate.WaitingAsync(scope, ct, c => budget.ClaimAsync(bytes, caller, c,
+            () => LargeResponseGate.Tell($"waiting for memory: the server is reading other large answers ({budget.InUse / 1024.0 / 1024:0.#} MB of {budget.Capacity / 1024 / 1024} MB in flight)"))).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Takes the gate first, then claims <paramref name="bytes"/> at once: for a body known to be large, and for one
+    /// that grows past what it claimed when more does not fit now.
+    /// </summary>
+    public async Task ClaimThroughGateAsync(long bytes, CancellationToken ct)
+    {
+        await LargeResponseGate.EnterAsync(scope, ct).ConfigureAwait(false);
+        Add(budget.Force(bytes));
+    }
+
+    /// <summary>Claims <paramref name="bytes"/> more for a body that turned out longer than claimed: at once if they fit, else through the gate.</summary>
+    public Task GrowAsync(long bytes, CancellationToken ct)
+    {
+        if (scope.TookGate)
+        {
+            Add(budget.Force(bytes));
+            return Task.CompletedTask;
+        }
+        if (budget.TryClaim(bytes) is { } lease)
+        {
+            Add(lease);
+            return Task.CompletedTask;
+        }
+        return ClaimThroughGateAsync(bytes, ct);
+    }
+
+    /// <summary>Takes the gate (a body that has grown past <see cref="LargeResponseGate.LargeResponseBytes"/>).</summary>
+    public Task EnterGateAsync(CancellationToken ct) => LargeResponseGate.EnterAsync(scope, ct);
+
+    /// <summary>The body is read: gives back what was claimed over its <paramref name="length"/>.</summary>
+    public void Finish(long length)
+    {
+        long over = Claimed - length;
+        for (int i = _leases.Count - 1; i >= 0 && over > 0; i--)
+        {
+            long bytes = _leases[i].Bytes, kept = Math.Max(0, bytes - over);
+            _leases[i].KeepOnly(kept);
+            over -= bytes - kept;
+        }
+        Claimed = length;
+    }
+
+    public void Dispose() => scope.Hold(_leases);
+
+    private void Add(ByteLease lease)
+    {
+        _leases.Add(lease);
+        Claimed += lease.Bytes;
     }
 }

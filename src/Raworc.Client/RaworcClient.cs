@@ -323,9 +323,9 @@ public sealed partial class RaworcClient : IDisposable
 
         long? declared = response.Content.Headers.ContentLength;
         if (declared > max) throw TooLarge($"{declared:N0} bytes");
-        string caller = CallerKey ?? "";
-        if (declared > 0) await LargeResponseGate.ClaimAsync(_options.Budget, declared.Value, caller, ct).ConfigureAwait(false);
-        if (declared > LargeResponseGate.LargeResponseBytes) await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
+        using var claims = LargeResponseGate.StartRead(_options.Budget, CallerKey ?? "");
+        if (declared > LargeResponseGate.LargeResponseBytes) await claims.ClaimThroughGateAsync(declared.Value, ct).ConfigureAwait(false);
+        else await claims.ClaimAsync(declared ?? LargeResponseGate.UnknownLengthReservation, ct).ConfigureAwait(false);
 
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         if (declared is { } length)
@@ -336,7 +336,7 @@ public sealed partial class RaworcClient : IDisposable
             return body;
         }
 
-        // Chunked or decompressed: the size is known only at the end, so it is checked as the bytes come.
+        // Chunked or decompressed: the size is known only at the end, so it is checked and claimed as the bytes come.
         var buffer = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -344,10 +344,11 @@ public sealed partial class RaworcClient : IDisposable
             int read;
             while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
             {
-                if (buffer.Length + read > max) throw TooLarge($"more than {max:N0} bytes");
-                await LargeResponseGate.ClaimAsync(_options.Budget, read, caller, ct).ConfigureAwait(false);
-                if (buffer.Length <= LargeResponseGate.LargeResponseBytes && buffer.Length + read > LargeResponseGate.LargeResponseBytes)
-                    await LargeResponseGate.EnterAsync(ct).ConfigureAwait(false);
+                long grown = buffer.Length + read;
+                if (grown > max) throw TooLarge($"more than {max:N0} bytes");
+                if (buffer.Length <= LargeResponseGate.LargeResponseBytes && grown > LargeResponseGate.LargeResponseBytes)
+                    await claims.EnterGateAsync(ct).ConfigureAwait(false);
+                if (grown > claims.Claimed) await claims.GrowAsync(grown - claims.Claimed, ct).ConfigureAwait(false);
                 buffer.Write(chunk, 0, read);
             }
         }
@@ -355,6 +356,7 @@ public sealed partial class RaworcClient : IDisposable
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+        claims.Finish(buffer.Length);
         return buffer.ToArray();
     }
 

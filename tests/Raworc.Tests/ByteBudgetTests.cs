@@ -63,4 +63,52 @@ public sealed class ByteBudgetTests
         Assert.Equal(2, budget.InUse);
         Assert.Equal(0, budget.Waiting);
     }
+
+    [Fact]
+    public async Task A_growing_read_takes_more_only_if_it_fits_now_ahead_of_the_queue()
+    {
+        var budget = new ByteBudget(10);
+        using var held = await budget.ClaimAsync(6, "a", CancellationToken.None);
+        var queued = budget.ClaimAsync(6, "b", CancellationToken.None).AsTask();
+
+        Assert.Null(budget.TryClaim(5)); // does not fit: no lease, nothing taken, nobody waits
+        Assert.Equal(1, budget.Waiting);
+        using var grown = budget.TryClaim(4); // fits: taken at once, though a claim waits
+        Assert.NotNull(grown);
+        Assert.Equal(10, budget.InUse);
+        Assert.False(queued.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_forced_claim_overdraws_and_nothing_more_is_granted_until_it_is_given_back()
+    {
+        var budget = new ByteBudget(10);
+        using var held = await budget.ClaimAsync(8, "a", CancellationToken.None);
+        var forced = budget.Force(7);
+        Assert.Equal(15, budget.InUse);
+        Assert.Null(budget.TryClaim(1));
+        var next = budget.ClaimAsync(2, "b", CancellationToken.None).AsTask();
+        Assert.False(next.IsCompleted);
+
+        forced.Dispose();
+        using var granted = await next;
+        Assert.Equal(10, budget.InUse);
+    }
+
+    [Fact]
+    public async Task A_lease_gives_back_what_it_holds_over_what_was_used_and_the_rest_on_dispose()
+    {
+        var budget = new ByteBudget(100);
+        var lease = await budget.ClaimAsync(64, "a", CancellationToken.None);
+        var waiting = budget.ClaimAsync(60, "b", CancellationToken.None).AsTask();
+
+        lease.KeepOnly(30);
+        Assert.Equal(30, lease.Bytes);
+        using var granted = await waiting; // what was given back let the next claim through
+        lease.KeepOnly(50); // never takes more
+        Assert.Equal(30, lease.Bytes);
+        lease.Dispose();
+        lease.KeepOnly(10); // after dispose: nothing held, nothing given twice
+        Assert.Equal(60, budget.InUse);
+    }
 }

@@ -240,9 +240,9 @@ public sealed class LoadAndLifecycleTests(ITestOutputHelper output)
 
         output.WriteLine($"exit {exit} {watch.ElapsedMilliseconds} ms after stdin closed with a call hanging");
         Assert.Equal(0, exit);
-        // 500 ms of drain, then the hanging call is cancelled (about 550 ms measured); the bound only tells that from
-        // waiting for the call's 10 s, whatever the machine's load.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.ElapsedMilliseconds} ms");
+        // 2 s of drain, then the hanging call is cancelled; the bound only tells that from waiting for the call's
+        // 10 s, whatever the machine's load.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"took {watch.ElapsedMilliseconds} ms");
         Assert.Contains("Shutting down (stdin closed)", process.Stderr);
     }
 

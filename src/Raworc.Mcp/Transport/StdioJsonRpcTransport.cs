@@ -57,8 +57,11 @@ internal sealed class StdioJsonRpcTransport : TransportBase
     /// <summary>The longest message accepted, in bytes.</summary>
     public int MaxMessageBytes { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>How long requests still in flight when the input ends may take to be answered.</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long requests still in flight when the input ends may take to be answered: long enough for a quick call
+    /// on a loaded machine, short enough that a client closing stdin and waiting for the exit never needs to kill us.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Completes when the input has ended and the transport has disconnected.</summary>
     public Task Completion => _readLoop;
