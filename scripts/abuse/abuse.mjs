@@ -5,7 +5,9 @@
 // figures and exits 1 when a bound is broken: the process died or stopped answering, peak RSS over --max-rss-mb,
 // a probe or one of user B's calls failed, user B's p99 over 1 s, or made-up tokens reached the API more than
 // --max-forwarded times. Uses Node's own fetch and net only (no packages).
-//   node abuse.mjs --mcp URL --api URL --pid PID --request-log FILE [--seconds 60] [--out FILE.json]
+//   node abuse.mjs --mcp URL --api URL --pid PID --request-log FILE [--seconds 60] [--out FILE.json] [--shapes LIST]
+// --shapes runs only some shapes (comma-separated: bodies, completions, idleAndWaits, madeUpTokens, largeAnswers), to
+// see what one of them costs; user B, the probes and the RSS samples always run.
 import fs from 'node:fs';
 import net from 'node:net';
 
@@ -175,7 +177,10 @@ async function largeAnswers() {
 
 const apiLinesBefore = fs.readFileSync(requestLog, 'utf8').split('\n').filter(Boolean).length;
 const started = Date.now();
-await Promise.all([sampleRss(), probe(), ordinaryUser(), bodies(), completions(), idleAndWaits(), madeUpTokens(), largeAnswers()]);
+const shapes = { bodies, completions, idleAndWaits, madeUpTokens, largeAnswers };
+const chosen = args.shapes ? args.shapes.split(',') : Object.keys(shapes);
+for (const name of chosen) if (!shapes[name]) { console.error(`abuse: unknown shape '${name}' (known: ${Object.keys(shapes).join(', ')})`); process.exit(2); }
+await Promise.all([sampleRss(), probe(), ordinaryUser(), ...chosen.map((name) => shapes[name]())]);
 for (const s of sockets) s.destroy();
 const elapsed = (Date.now() - started) / 1000;
 
