@@ -65,7 +65,8 @@ public sealed class BinaryProcess : IDisposable
 
     public static BinaryProcess Start(IEnumerable<string>? arguments = null, IEnumerable<(string Name, string Value)>? environment = null)
     {
-        var info = new ProcessStartInfo(PublishedBinaryTests.Binary())
+        string binary = PublishedBinaryTests.Binary();
+        var info = new ProcessStartInfo(InheritsIgnoredInterrupt ? "/usr/bin/env" : binary)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -73,6 +74,11 @@ public sealed class BinaryProcess : IDisposable
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
+        if (InheritsIgnoredInterrupt)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(binary);
+        }
         foreach (var argument in arguments ?? []) info.ArgumentList.Add(argument);
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("RAWORC_", StringComparison.Ordinal) || k == "LOG_LEVEL").ToList())
             info.Environment.Remove(name);
@@ -81,6 +87,15 @@ public sealed class BinaryProcess : IDisposable
         foreach (var (name, value) in environment ?? []) info.Environment[name] = value;
         return new BinaryProcess(Process.Start(info)!);
     }
+
+    /// <summary>
+    /// True when this test run ignores SIGINT, as a run started in the background of a non-interactive shell does: the
+    /// binary would inherit that (and the runtime, like a shell's jobs, leaves an ignored SIGINT ignored), so it is then
+    /// started with SIGINT restored (coreutils' env), and a signal test tests the binary, not how the run was started.
+    /// </summary>
+    private static readonly bool InheritsIgnoredInterrupt = OperatingSystem.IsLinux()
+        && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } ignored
+        && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
 
     /// <summary>Runs to the end with <paramref name="stdin"/> as input (closed at once when null).</summary>
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(IEnumerable<string>? arguments, string? stdin = null,
