@@ -29,11 +29,16 @@ internal sealed class SealingKeys
     private const int TagBytes = 16;
     private const int HeaderBytes = 1 + IdBytes + NonceBytes;
 
-    private readonly (byte[] Id, byte[] Key)[] _keys;
+    /// <summary>
+    /// Made on first use: the random key and the key ids come from the OS's crypto library, whose loading would
+    /// otherwise add milliseconds to every stdio start, where a key is needed only once a consent question is asked.
+    /// </summary>
+    private readonly Lazy<(byte[] Id, byte[] Key)[]> _ring;
 
-    private SealingKeys(IEnumerable<byte[]> keys, bool generated)
+    private SealingKeys(Func<byte[][]> keys, int count, bool generated)
     {
-        _keys = keys.Select(k => (SHA256.HashData(k).AsSpan(0, IdBytes).ToArray(), k)).ToArray();
+        _ring = new(() => keys().Select(k => (SHA256.HashData(k).AsSpan(0, IdBytes).ToArray(), k)).ToArray());
+        Count = count;
         Generated = generated;
     }
 
@@ -41,10 +46,10 @@ internal sealed class SealingKeys
     public bool Generated { get; }
 
     /// <summary>How many keys open (the first also seals).</summary>
-    public int Count => _keys.Length;
+    public int Count { get; }
 
     /// <summary>One fresh random key, for a process that was given none.</summary>
-    public static SealingKeys Generate() => new([RandomNumberGenerator.GetBytes(KeyBytes)], generated: true);
+    public static SealingKeys Generate() => new(() => [RandomNumberGenerator.GetBytes(KeyBytes)], 1, generated: true);
 
     /// <summary>
     /// Keys from a setting: base64 (standard or URL-safe) 32-byte keys separated by commas. Throws
@@ -65,13 +70,14 @@ internal sealed class SealingKeys
                 throw new FormatException($"{where} is {key.Length} bytes; a key must be {KeyBytes} bytes (256 bits): head -c {KeyBytes} /dev/urandom | base64");
             keys.Add(key);
         }
-        return new SealingKeys(keys, generated: false);
+        var parsed = keys.ToArray();
+        return new SealingKeys(() => parsed, parsed.Length, generated: false);
     }
 
     /// <summary>Seals <paramref name="payload"/> for <paramref name="purpose"/> with the first key.</summary>
     public string Seal(string purpose, ReadOnlySpan<byte> payload)
     {
-        var (id, key) = _keys[0];
+        var (id, key) = _ring.Value[0];
         var sealedBytes = new byte[HeaderBytes + payload.Length + TagBytes];
         sealedBytes[0] = Version;
         id.CopyTo(sealedBytes, 1);
@@ -107,7 +113,7 @@ internal sealed class SealingKeys
         var ciphertext = sealedBytes.AsSpan(HeaderBytes, length);
         var tag = sealedBytes.AsSpan(HeaderBytes + length, TagBytes);
         byte[] associated = AssociatedData(purpose);
-        foreach (var (keyId, key) in _keys)
+        foreach (var (keyId, key) in _ring.Value)
         {
             if (!id.SequenceEqual(keyId)) continue; // ids can collide (4 bytes): every key with this id is tried
             var plain = new byte[length];

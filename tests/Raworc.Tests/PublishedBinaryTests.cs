@@ -17,6 +17,21 @@ namespace Raworc.Tests;
 public sealed class PublishedBinaryTests
 {
     [Fact]
+    public async Task Starts_over_stdio_without_loading_the_crypto_library()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // Loading OpenSSL costs milliseconds at every start; over http:// nothing needs it until a consent question is
+        // sealed, so a key made (or a token hashed) at start would show here as libcrypto in the process's maps.
+        using var process = BinaryProcess.Start(null, [("RAWORC_AUTH_TOKEN", "start-token")]);
+        await process.InitializeAsync();
+        await process.WriteLineAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        await process.ReadLineAsync(l => l.Contains("\"list\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        var libraries = File.ReadAllLines($"/proc/{process.Process.Id}/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last());
+        Assert.DoesNotContain(libraries, l => l.Contains("libcrypto", StringComparison.Ordinal) || l.Contains("libssl", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Serves_initialize_tools_list_and_a_call_over_stdio()
     {
         using var api = McpTestHost.StartApi();
