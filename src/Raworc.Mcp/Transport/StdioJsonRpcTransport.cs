@@ -349,11 +349,15 @@ internal sealed class StdioJsonRpcTransport : TransportBase
 
     private async Task WriteLineAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
     {
+        // One write of the whole line: a cancellation (the session stopping) between the message and its newline would
+        // leave the message run together with the next one, a line no client can read.
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line);
+        line[^1] = (byte)'\n';
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _output.WriteAsync(json, ct).ConfigureAwait(false);
-            await _output.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
+            await _output.WriteAsync(line, ct).ConfigureAwait(false);
             await _output.FlushAsync(ct).ConfigureAwait(false);
         }
         finally
