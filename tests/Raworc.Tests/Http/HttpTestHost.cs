@@ -89,17 +89,30 @@ public sealed class HttpTestHost : IAsyncDisposable
             ["RAWORC_TIMEOUT"] = "5",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) env[key] = value;
-        int port = McpTestHost.FreePort();
-        var command = CommandLine.Parse(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flags ?? []]);
-        var configuration = ServerConfiguration.Load(name => env.GetValueOrDefault(name), McpTestHost.EmptyHome(), command);
+        // A free port can be taken by another test (or an outgoing connection) before the server binds it: then another.
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = McpTestHost.FreePort();
+            var command = CommandLine.Parse(["http", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. flags ?? []]);
+            var configuration = ServerConfiguration.Load(name => env.GetValueOrDefault(name), McpTestHost.EmptyHome(), command);
 
-        var logs = new CapturingLoggerProvider();
-        var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
-        // The keys as the executable hands them in: the HTTP settings' (RAWORC_MCP_OAUTH_KEYS, else made at start).
-        var raworc = new RaworcServer(configuration, loggerFactory, clock: clock, keys: configuration.Http.Keys);
-        var app = HttpServer.Build(raworc, loggerFactory, clock);
-        await app.StartAsync();
-        return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
+            var logs = new CapturingLoggerProvider();
+            var loggerFactory = LoggerFactory.Create(b => b.AddRaworcFilters(LogLevel.Trace).AddProvider(logs));
+            // The keys as the executable hands them in: the HTTP settings' (RAWORC_MCP_OAUTH_KEYS, else made at start).
+            var raworc = new RaworcServer(configuration, loggerFactory, clock: clock, keys: configuration.Http.Keys);
+            var app = HttpServer.Build(raworc, loggerFactory, clock);
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await app.DisposeAsync();
+                raworc.Dispose();
+                continue;
+            }
+            return new HttpTestHost(app, raworc, api, logs, new Uri($"http://127.0.0.1:{port}/"));
+        }
     }
 
     /// <summary>An MCP client over Streamable HTTP, sending the token of <paramref name="user"/> as its bearer (none when null).</summary>
