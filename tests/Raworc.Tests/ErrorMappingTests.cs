@@ -273,4 +273,15 @@ public sealed class ErrorMappingTests
         Assert.Empty(host.Requests);
         await AssertStillWorks(host);
     }
+
+    [Fact]
+    public async Task A_call_that_runs_short_of_memory_is_answered_busy_and_retryable_not_as_a_bug()
+    {
+        var results = new Raworc.Mcp.Tools.ToolResults(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var result = await results.Json<int>(() => throw new OutOfMemoryException());
+
+        string text = AssertError(result, "SERVER_BUSY", "short of memory", "Retry", "check");
+        Assert.DoesNotContain("bug", text);
+    }
 }

@@ -53,6 +53,12 @@ internal sealed class ToolResults(ILogger logger)
                 return Error(ErrorHints.Describe(api));
             case ArgumentException argument:
                 return Error($"Invalid argument: {argument.Message}");
+            case OutOfMemoryException:
+                // An allocation this call asked for did not fit in the process's heap (a container's limit) while
+                // others' large answers were in flight: that call fails alone, the process goes on.
+                logger.LogWarning("A call ran short of memory and was answered {Code}", RaworcApiException.Codes.Busy);
+                return Error($"{RaworcApiException.Codes.Busy}: this server ran short of memory handling the call while other large answers were in flight. " +
+                    "Retry in a moment, or ask for less (limit, latest). A call that changes something may have taken effect: check (get_ or list_) before repeating it.");
             default:
                 logger.LogError(e, "Unexpected failure");
                 return Error($"raworc-mcp failed unexpectedly ({e.GetType().Name}: {e.Message}). This is a bug in raworc-mcp; the call may be retried.");
