@@ -76,7 +76,7 @@ else
 fi
 # A call that runs out of memory fails alone (the process goes on, which the run checks); that it happens at all is
 # the memory aim not yet reached, so it is counted and shown, while any other unhandled exception fails the run.
-out_of_memory="$(grep -c "OutOfMemoryException" "$logs/server.log" || true)"
+out_of_memory="$(grep -cE "OutOfMemoryException|ran short of memory" "$logs/server.log" || true)"
 if grep -v "OutOfMemoryException" "$logs/server.log" | grep -q "Unhandled exception"; then
   record logs FAIL "$(now_ms)" "the server logged an unhandled exception"
 else
