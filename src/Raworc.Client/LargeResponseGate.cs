@@ -210,14 +210,12 @@ internal sealed class BodyRead(LargeResponseScope scope, ByteBudget budget, stri
         Add(budget.Force(bytes));
     }
 
-    /// <summary>Claims <paramref name="bytes"/> more for a body that turned out longer than claimed: at once if they fit, else through the gate.</summary>
+    /// <summary>
+    /// Claims <paramref name="bytes"/> more for a body that turned out longer than claimed: at once if they fit, else
+    /// through the gate (at once too when this scope already holds it).
+    /// </summary>
     public Task GrowAsync(long bytes, CancellationToken ct)
     {
-        if (scope.TookGate)
-        {
-            Add(budget.Force(bytes));
-            return Task.CompletedTask;
-        }
         if (budget.TryClaim(bytes) is { } lease)
         {
             Add(lease);
