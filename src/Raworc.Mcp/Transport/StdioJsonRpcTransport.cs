@@ -33,6 +33,8 @@ internal sealed class StdioJsonRpcTransport : TransportBase
     private static readonly JsonTypeInfo<JsonRpcMessage> MessageType =
         (JsonTypeInfo<JsonRpcMessage>)WireOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
+    private static readonly ReadOnlyMemory<byte> Newline = "\n"u8.ToArray();
+
     private static readonly JsonTypeInfo<string> StringType = (JsonTypeInfo<string>)WireOptions.GetTypeInfo(typeof(string));
 
     private readonly Stream _input;
@@ -349,16 +351,14 @@ internal sealed class StdioJsonRpcTransport : TransportBase
 
     private async Task WriteLineAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
     {
-        // One write of the whole line: a cancellation (the session stopping) between the message and its newline would
-        // leave the message run together with the next one, a line no client can read.
-        var line = new byte[json.Length + 1];
-        json.CopyTo(line);
-        line[^1] = (byte)'\n';
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _output.WriteAsync(line, ct).ConfigureAwait(false);
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+            await _output.WriteAsync(json, ct).ConfigureAwait(false);
+            // Once the message is out, its newline follows whatever happens: a cancellation here (the session stopping)
+            // would leave the message run together with the next one, a line no client can read.
+            await _output.WriteAsync(Newline, CancellationToken.None).ConfigureAwait(false);
+            await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
