@@ -72,7 +72,7 @@ internal sealed class RaworcServer : IDisposable
                 CallToolHandler = CallToolAsync,
                 ListResourceTemplatesHandler = Resources.ListTemplatesAsync,
                 ListResourcesHandler = Resources.ListAsync,
-                ReadResourceHandler = Resources.ReadAsync,
+                ReadResourceHandler = async (request, ct) => LargeTexts.Defer(await Resources.ReadAsync(request, ct).ConfigureAwait(false)),
                 ListPromptsHandler = Prompts.ListAsync,
                 GetPromptHandler = Prompts.GetAsync,
                 CompleteHandler = Completions.CompleteAsync,
@@ -133,7 +133,7 @@ internal sealed class RaworcServer : IDisposable
         using var largeResponses = entry.Definition.Waits ? null : LargeResponseGate.BeginScope();
         try
         {
-            return await ToolCatalog.InvokeAsync(entry, call, Client.Secrets, _results).ConfigureAwait(false);
+            return LargeTexts.Defer(await ToolCatalog.InvokeAsync(entry, call, Client.Secrets, _results).ConfigureAwait(false));
         }
         finally
         {

@@ -124,6 +124,7 @@ internal static class HttpServer
             mcp.Use(bodies.InvokeAsync);
             if (signIn is not null) mcp.Use(new SignIn.ScopeCheck(signIn).InvokeAsync);
             mcp.UseRequestTimeouts();
+            mcp.Use(LargeTextResponses.InvokeAsync);
         });
         if (signIn is not null)
         {

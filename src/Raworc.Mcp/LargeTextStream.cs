@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace Raworc.Mcp;
+
+/// <summary>
+/// Writes JSON messages to an output, each <see cref="LargeTexts"/> placeholder in them replaced by its text, escaped
+/// a segment at a time. A placeholder may arrive split between writes: the bytes that could begin one are held until
+/// the next write tells, or until a flush (a flush comes between messages, and a placeholder lies inside one).
+/// </summary>
+internal sealed class LargeTextStream : Stream
+{
+    /// <summary>How the JSON writer writes a placeholder's start, inside the string's quotes.</summary>
+    private static readonly byte[] EscapedMarker = Encoding.ASCII.GetBytes("\\u0000" + LargeTexts.Marker[1..]);
+
+    private static readonly int PlaceholderLength = EscapedMarker.Length + LargeTexts.IdLength;
+
+    /// <summary>Characters escaped at a time: small buffers, rented and given back for each text.</summary>
+    private const int SegmentLength = 2048;
+
+    /// <summary>Escapes only what JSON requires (quotes, backslashes, control characters), as the stdio transport does.</summary>
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private readonly Stream _output;
+    private readonly byte[] _held = new byte[2 * PlaceholderLength];
+    private int _heldCount;
+
+    public LargeTextStream(Stream output) => _output = output;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Flush() => FlushAsync().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_heldCount > 0) buffer = await ResolveHeldAsync(buffer, cancellationToken).ConfigureAwait(false);
+        while (!buffer.IsEmpty)
+        {
+            int start = buffer.Span.IndexOf(EscapedMarker);
+            if (start < 0)
+            {
+                // The end may still begin a placeholder: hold it.
+                int tail = PossibleStart(buffer.Span);
+                await _output.WriteAsync(buffer[..tail], cancellationToken).ConfigureAwait(false);
+                Hold(buffer.Span[tail..]);
+                return;
+            }
+            if (buffer.Length - start < PlaceholderLength)
+            {
+                await _output.WriteAsync(buffer[..start], cancellationToken).ConfigureAwait(false);
+                Hold(buffer.Span[start..]);
+                return;
+            }
+            if (TryClaim(buffer.Span.Slice(start, PlaceholderLength), out string? text))
+            {
+                await _output.WriteAsync(buffer[..start], cancellationToken).ConfigureAwait(false);
+                await WriteEscapedAsync(text, cancellationToken).ConfigureAwait(false);
+                buffer = buffer[(start + PlaceholderLength)..];
+            }
+            else
+            {
+                await _output.WriteAsync(buffer[..(start + 1)], cancellationToken).ConfigureAwait(false);
+                buffer = buffer[(start + 1)..];
+            }
+        }
+    }
+
+    /// <summary>Writes what is held: nothing more of the message it might have begun is coming.</summary>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await WriteHeldAsync(cancellationToken).ConfigureAwait(false);
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is held without flushing the output (for an output whose owner completes it).</summary>
+    public ValueTask WriteHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_heldCount == 0) return ValueTask.CompletedTask;
+        int count = _heldCount;
+        _heldCount = 0;
+        return _output.WriteAsync(_held.AsMemory(0, count), cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides the held bytes with the start of <paramref name="buffer"/>: a placeholder beginning in them is written as
+    /// its text; the rest of them goes out as it is. Returns what remains of <paramref name="buffer"/>.
+    /// </summary>
+    private async ValueTask<ReadOnlyMemory<byte>> ResolveHeldAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        int held = _heldCount;
+        int taken = Math.Min(buffer.Length, PlaceholderLength);
+        buffer.Span[..taken].CopyTo(_held.AsSpan(held));
+        var joined = _held.AsMemory(0, held + taken);
+        _heldCount = 0;
+        var (start, text) = FindInHeld(joined.Span, held);
+        if (start < 0)
+        {
+            await _output.WriteAsync(_held.AsMemory(0, held), cancellationToken).ConfigureAwait(false);
+            return buffer;
+        }
+        await _output.WriteAsync(joined[..start], cancellationToken).ConfigureAwait(false);
+        if (text is null)
+        {
+            // Still undecided, and all of the buffer is in the held bytes now.
+            Hold(joined.Span[start..]);
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        await WriteEscapedAsync(text, cancellationToken).ConfigureAwait(false);
+        return buffer[(start + PlaceholderLength - held)..];
+    }
+
+    /// <summary>
+    /// The first placeholder of <paramref name="joined"/> starting in its first <paramref name="held"/> bytes, with
+    /// its text; or the start of what could still be one (text null); or -1.
+    /// </summary>
+    private static (int Start, string? Text) FindInHeld(ReadOnlySpan<byte> joined, int held)
+    {
+        for (int start = 0; start < held; start++)
+        {
+            var candidate = joined[start..];
+            if (candidate.Length < PlaceholderLength)
+            {
+                if (IsPlaceholderStart(candidate)) return (start, null);
+            }
+            else if (TryClaim(candidate[..PlaceholderLength], out string? text))
+            {
+                return (start, text);
+            }
+        }
+        return (-1, null);
+    }
+
+    /// <summary>Where the longest end of <paramref name="bytes"/> that could begin a placeholder starts (their length if none).</summary>
+    private static int PossibleStart(ReadOnlySpan<byte> bytes)
+    {
+        for (int start = Math.Max(0, bytes.Length - PlaceholderLength + 1); start < bytes.Length; start++)
+            if (IsPlaceholderStart(bytes[start..])) return start;
+        return bytes.Length;
+    }
+
+    /// <summary>Whether <paramref name="bytes"/>, shorter than a placeholder, could be the start of one.</summary>
+    private static bool IsPlaceholderStart(ReadOnlySpan<byte> bytes) =>
+        bytes.Length <= EscapedMarker.Length ? EscapedMarker.AsSpan().StartsWith(bytes) : bytes.StartsWith(EscapedMarker);
+
+    private void Hold(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_held);
+        _heldCount = bytes.Length;
+    }
+
+    private static bool TryClaim(ReadOnlySpan<byte> escaped, [NotNullWhen(true)] out string? text)
+    {
+        text = null;
+        var id = escaped[EscapedMarker.Length..];
+        foreach (byte b in id)
+            if (!char.IsAsciiHexDigitLower((char)b)) return false;
+        return LargeTexts.TryClaim(LargeTexts.Marker + Encoding.ASCII.GetString(id), out text);
+    }
+
+    private async ValueTask WriteEscapedAsync(string text, CancellationToken cancellationToken)
+    {
+        // At most six characters for one (\uXXXX), and three bytes for a character left as it is.
+        char[] escaped = ArrayPool<char>.Shared.Rent(SegmentLength * 6);
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(SegmentLength * 6 * 3);
+        try
+        {
+            for (int offset = 0; offset < text.Length;)
+            {
+                int length = Math.Min(SegmentLength, text.Length - offset);
+                // A surrogate pair stays in one segment.
+                if (length == SegmentLength && offset + length < text.Length && char.IsHighSurrogate(text[offset + length - 1])) length--;
+                OperationStatus status = Encoder.Encode(text.AsSpan(offset, length), escaped, out int read, out int written, isFinalBlock: true);
+                if (status != OperationStatus.Done) throw new InvalidOperationException($"Escaping a text segment ended with {status}.");
+                int count = Encoding.UTF8.GetBytes(escaped.AsSpan(0, written), bytes);
+                await _output.WriteAsync(bytes.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                offset += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(escaped);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+}
