@@ -14,8 +14,7 @@ import net from 'node:net';
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const mcp = args.mcp, api = args.api, pid = Number(args.pid), requestLog = args['request-log'];
 const seconds = Number(args.seconds ?? 60);
-const maxRssMb = Number(args['max-rss-mb'] ?? 268);
-const aimRssMb = 160;
+const maxRssMb = Number(args['max-rss-mb'] ?? 160); // with room under the pod's 256 MiB (268 MB)
 const maxForwarded = Number(args['max-forwarded'] ?? 100);
 if (!mcp || !api || !pid || !requestLog) { console.error('usage: abuse.mjs --mcp URL --api URL --pid PID --request-log FILE'); process.exit(2); }
 const origin = new URL(mcp).origin;
@@ -199,7 +198,7 @@ if (args.out) fs.writeFileSync(args.out, JSON.stringify(result, null, 2) + '\n')
 
 const checks = [
   ['process alive at the end', result.alive],
-  [`peak RSS ${result.rssPeakMb} MB <= ${maxRssMb} MB (the pod's limit; aim: ${aimRssMb} MB, ${result.rssPeakMb <= aimRssMb ? 'reached' : 'NOT reached'})`, result.rssPeakMb <= maxRssMb],
+  [`peak RSS ${result.rssPeakMb} MB <= ${maxRssMb} MB (the pod's limit: 268 MB)`, result.rssPeakMb <= maxRssMb],
   [`probes: ${result.probes - result.probeFailures}/${result.probes} answered 200 within 2 s (slowest ${result.probeMaxMs} ms)`, result.probeFailures === 0],
   [`user B: ${result.userB.calls - userBFailures}/${result.userB.calls} calls succeeded`, userBFailures === 0 && result.userB.calls > 0],
   [`user B: p50 ${result.userB.p50Ms} ms, p99 ${result.userB.p99Ms} ms (< 1000 ms)`, result.userB.p99Ms < 1000],

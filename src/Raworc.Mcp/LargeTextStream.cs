@@ -7,7 +7,7 @@ namespace Raworc.Mcp;
 
 /// <summary>
 /// Writes JSON messages to an output, each <see cref="LargeTexts"/> placeholder in them replaced by its text, escaped
-/// a segment at a time. A placeholder may arrive split between writes: the bytes that could begin one are held until
+/// a chunk at a time. A placeholder may arrive split between writes: the bytes that could begin one are held until
 /// the next write tells, or until a flush (a flush comes between messages, and a placeholder lies inside one).
 /// </summary>
 internal sealed class LargeTextStream : Stream
@@ -17,8 +17,11 @@ internal sealed class LargeTextStream : Stream
 
     private static readonly int PlaceholderLength = EscapedMarker.Length + LargeTexts.IdLength;
 
-    /// <summary>Characters escaped at a time: small buffers, rented and given back for each text.</summary>
-    private const int SegmentLength = 2048;
+    /// <summary>Escaped characters made at a time; several chunks go out in one write of up to <see cref="WriteSize"/>
+    /// bytes (a write to an HTTP response is a send). Small buffers, rented and given back for each text.</summary>
+    private const int EscapedChunk = 4096;
+
+    private const int WriteSize = 64 * 1024;
 
     /// <summary>Escapes only what JSON requires (quotes, backslashes, control characters), as the stdio transport does.</summary>
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -174,21 +177,27 @@ internal sealed class LargeTextStream : Stream
 
     private async ValueTask WriteEscapedAsync(string text, CancellationToken cancellationToken)
     {
-        // At most six characters for one (\uXXXX), and three bytes for a character left as it is.
-        char[] escaped = ArrayPool<char>.Shared.Rent(SegmentLength * 6);
-        byte[] bytes = ArrayPool<byte>.Shared.Rent(SegmentLength * 6 * 3);
+        char[] escaped = ArrayPool<char>.Shared.Rent(EscapedChunk);
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(WriteSize);
         try
         {
-            for (int offset = 0; offset < text.Length;)
+            int filled = 0;
+            for (int offset = 0; ;)
             {
-                int length = Math.Min(SegmentLength, text.Length - offset);
-                // A surrogate pair stays in one segment.
-                if (length == SegmentLength && offset + length < text.Length && char.IsHighSurrogate(text[offset + length - 1])) length--;
-                OperationStatus status = Encoder.Encode(text.AsSpan(offset, length), escaped, out int read, out int written, isFinalBlock: true);
-                if (status != OperationStatus.Done) throw new InvalidOperationException($"Escaping a text segment ended with {status}.");
-                int count = Encoding.UTF8.GetBytes(escaped.AsSpan(0, written), bytes);
-                await _output.WriteAsync(bytes.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                // A surrogate pair that does not fit is left whole for the next chunk.
+                OperationStatus status = Encoder.Encode(text.AsSpan(offset), escaped, out int read, out int written, isFinalBlock: true);
+                filled += Encoding.UTF8.GetBytes(escaped.AsSpan(0, written), bytes.AsSpan(filled));
                 offset += read;
+                bool done = status == OperationStatus.Done;
+                if (!done && (status != OperationStatus.DestinationTooSmall || written == 0))
+                    throw new InvalidOperationException($"Escaping a long text stopped with {status} at character {offset}.");
+                // Three bytes at most for a character the encoder leaves as it is.
+                if (done || bytes.Length - filled < EscapedChunk * 3)
+                {
+                    await _output.WriteAsync(bytes.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                    filled = 0;
+                }
+                if (done) return;
             }
         }
         finally

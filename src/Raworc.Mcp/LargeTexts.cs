@@ -11,7 +11,7 @@ namespace Raworc.Mcp;
 /// rented from the shared pools, which keep such buffers per thread and per core. A few concurrent large answers then
 /// held more memory than all the rest of the process. So a text of <see cref="MinLength"/> characters or more leaves the
 /// handler as a short placeholder, and the output stream (<see cref="Expanding"/>) writes the text where the placeholder
-/// would go, escaped a segment at a time. What the client reads is the same text.
+/// would go, escaped a chunk at a time. What the client reads is the same text.
 /// </summary>
 internal static class LargeTexts
 {

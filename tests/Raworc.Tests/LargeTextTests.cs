@@ -13,7 +13,7 @@ using WireMock.ResponseBuilders;
 namespace Raworc.Tests;
 
 /// <summary>
-/// Long texts leave the SDK's serialization and are written in segments (<see cref="LargeTexts"/>): what the client
+/// Long texts leave the SDK's serialization and are written in chunks (<see cref="LargeTexts"/>): what the client
 /// reads is the text itself, over stdio and over HTTP, in tool results and in resources.
 /// </summary>
 public sealed class LargeTextTests
@@ -22,9 +22,9 @@ public sealed class LargeTextTests
 
     /// <summary>
     /// Quotes, backslashes, a line break, a control character, an accent and a surrogate pair, each escaped its own
-    /// way; nine characters a turn, so that segment boundaries fall at every place in it, inside the pair too.
+    /// way; a turn whose escaped length divides no power of two, so that the stream's chunks end at many places in it.
     /// </summary>
-    private static readonly string Description = string.Concat(Enumerable.Repeat("\"\\\n\u0001é😀xy", 8_000));
+    private static readonly string Description = string.Concat(Enumerable.Repeat("\"\\\n\u0001é😀xyz", 8_000));
 
     private static string Space => new JsonObject
     {
@@ -39,7 +39,7 @@ public sealed class LargeTextTests
 
     private static void AssertIsTheSpace(string text)
     {
-        Assert.True(text.Length >= LargeTexts.MinLength, $"{text.Length} characters: too short to be written in segments");
+        Assert.True(text.Length >= LargeTexts.MinLength, $"{text.Length} characters: too short to be written in chunks");
         Assert.DoesNotContain("cut here", text);
         using var json = JsonDocument.Parse(text);
         Assert.Equal(Description, json.RootElement.GetProperty("description").GetString());

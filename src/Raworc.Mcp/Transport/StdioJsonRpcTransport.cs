@@ -18,7 +18,7 @@ namespace Raworc.Mcp.Transport;
 /// discarded and answered with -32600 without being buffered whole; and when the input ends, requests still in
 /// flight get up to <see cref="DrainTimeout"/> to be answered before the session closes. One client per session:
 /// requests before initialize (but ping and those of the stateless protocol) and a second initialize are refused.
-/// Long texts of results are written by <see cref="LargeTextStream"/>, a segment at a time.
+/// Long texts of results are written by <see cref="LargeTextStream"/>, a chunk at a time.
 /// </summary>
 internal sealed class StdioJsonRpcTransport : TransportBase
 {
