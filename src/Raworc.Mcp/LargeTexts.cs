@@ -71,17 +71,34 @@ internal static class LargeTexts
         if (text.Length < MinLength) return text;
         string placeholder = Marker + Guid.NewGuid().ToString("N");
         Waiting[placeholder] = text;
-        CurrentScope.Value?.Placeholders.Add(placeholder);
+        CurrentScope.Value?.Add(placeholder);
         return placeholder;
     }
 
     private sealed class Scope(Scope? outer) : IDisposable
     {
-        public ConcurrentBag<string> Placeholders { get; } = [];
+        private readonly Lock _lock = new();
+        private List<string>? _placeholders; // most requests defer nothing
+        private bool _disposed;
+
+        public void Add(string placeholder)
+        {
+            lock (_lock)
+            {
+                // A call that outlives its request (aborted) has no response left to be written in.
+                if (_disposed) Waiting.TryRemove(placeholder, out _);
+                else (_placeholders ??= []).Add(placeholder);
+            }
+        }
 
         public void Dispose()
         {
-            foreach (var placeholder in Placeholders) Waiting.TryRemove(placeholder, out _);
+            lock (_lock)
+            {
+                _disposed = true;
+                foreach (var placeholder in _placeholders ?? []) Waiting.TryRemove(placeholder, out _);
+                _placeholders = null;
+            }
             CurrentScope.Value = outer;
         }
     }

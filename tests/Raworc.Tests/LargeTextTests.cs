@@ -193,4 +193,19 @@ public sealed class LargeTextStreamTests
 
         Assert.StartsWith(LargeTexts.Marker, TextOf(json));
     }
+
+    [Fact]
+    public async Task A_text_deferred_after_its_scope_ended_is_not_kept()
+    {
+        var requestEnded = new TaskCompletionSource();
+        Task<byte[]> call;
+        using (LargeTexts.BeginScope())
+            call = Task.Run(async () => { await requestEnded.Task; return Message(Text, JavaScriptEncoder.Default); });
+        requestEnded.SetResult(); // the call goes on in the request's flow after the request ended
+        byte[] message = await call;
+
+        string json = await WriteInPiecesAsync(message);
+
+        Assert.StartsWith(LargeTexts.Marker, TextOf(json));
+    }
 }
