@@ -9,6 +9,7 @@ namespace Raworc.Mcp;
 /// Writes JSON messages to an output, each <see cref="LargeTexts"/> placeholder in them replaced by its text, escaped
 /// a chunk at a time. A placeholder may arrive split between writes: the bytes that could begin one are held until
 /// the next write tells, or until a flush (a flush comes between messages, and a placeholder lies inside one).
+/// While no text is waiting, what it is given goes straight through. It does not own its output.
 /// </summary>
 internal sealed class LargeTextStream : Stream
 {
@@ -51,7 +52,28 @@ internal sealed class LargeTextStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_heldCount > 0) buffer = await ResolveHeldAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (_heldCount == 0 && LargeTexts.NoneWaiting)
+        {
+            await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false); // nothing to look for
+            return;
+        }
+        // Held bytes are decided with the start of the buffer: they go through the scan again, joined to as much of it
+        // as a placeholder beginning in them could take; what remains undecided is held again.
+        while (_heldCount > 0 && !buffer.IsEmpty)
+        {
+            int taken = Math.Min(buffer.Length, PlaceholderLength);
+            buffer.Span[..taken].CopyTo(_held.AsSpan(_heldCount));
+            var joined = _held.AsMemory(0, _heldCount + taken);
+            _heldCount = 0;
+            await ScanAsync(joined, cancellationToken).ConfigureAwait(false);
+            buffer = buffer[taken..];
+        }
+        await ScanAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="buffer"/> with its placeholders replaced, holding an end that may begin one.</summary>
+    private async ValueTask ScanAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
         while (!buffer.IsEmpty)
         {
             int start = buffer.Span.IndexOf(EscapedMarker);
@@ -99,55 +121,6 @@ internal sealed class LargeTextStream : Stream
         return _output.WriteAsync(_held.AsMemory(0, count), cancellationToken);
     }
 
-    /// <summary>
-    /// Decides the held bytes with the start of <paramref name="buffer"/>: a placeholder beginning in them is written as
-    /// its text; the rest of them goes out as it is. Returns what remains of <paramref name="buffer"/>.
-    /// </summary>
-    private async ValueTask<ReadOnlyMemory<byte>> ResolveHeldAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
-    {
-        int held = _heldCount;
-        int taken = Math.Min(buffer.Length, PlaceholderLength);
-        buffer.Span[..taken].CopyTo(_held.AsSpan(held));
-        var joined = _held.AsMemory(0, held + taken);
-        _heldCount = 0;
-        var (start, text) = FindInHeld(joined.Span, held);
-        if (start < 0)
-        {
-            await _output.WriteAsync(_held.AsMemory(0, held), cancellationToken).ConfigureAwait(false);
-            return buffer;
-        }
-        await _output.WriteAsync(joined[..start], cancellationToken).ConfigureAwait(false);
-        if (text is null)
-        {
-            // Still undecided, and all of the buffer is in the held bytes now.
-            Hold(joined.Span[start..]);
-            return ReadOnlyMemory<byte>.Empty;
-        }
-        await WriteEscapedAsync(text, cancellationToken).ConfigureAwait(false);
-        return buffer[(start + PlaceholderLength - held)..];
-    }
-
-    /// <summary>
-    /// The first placeholder of <paramref name="joined"/> starting in its first <paramref name="held"/> bytes, with
-    /// its text; or the start of what could still be one (text null); or -1.
-    /// </summary>
-    private static (int Start, string? Text) FindInHeld(ReadOnlySpan<byte> joined, int held)
-    {
-        for (int start = 0; start < held; start++)
-        {
-            var candidate = joined[start..];
-            if (candidate.Length < PlaceholderLength)
-            {
-                if (IsPlaceholderStart(candidate)) return (start, null);
-            }
-            else if (TryClaim(candidate[..PlaceholderLength], out string? text))
-            {
-                return (start, text);
-            }
-        }
-        return (-1, null);
-    }
-
     /// <summary>Where the longest end of <paramref name="bytes"/> that could begin a placeholder starts (their length if none).</summary>
     private static int PossibleStart(ReadOnlySpan<byte> bytes)
     {
@@ -160,6 +133,7 @@ internal sealed class LargeTextStream : Stream
     private static bool IsPlaceholderStart(ReadOnlySpan<byte> bytes) =>
         bytes.Length <= EscapedMarker.Length ? EscapedMarker.AsSpan().StartsWith(bytes) : bytes.StartsWith(EscapedMarker);
 
+    /// <summary>Keeps <paramref name="bytes"/> (which may lie in the held bytes themselves) for the next write.</summary>
     private void Hold(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(_held);

@@ -10,7 +10,7 @@ namespace Raworc.Mcp;
 /// (any character might need six): 3 MB for one answer at the <see cref="ResultBudget"/>, escaped twice on the way and
 /// rented from the shared pools, which keep such buffers per thread and per core. A few concurrent large answers then
 /// held more memory than all the rest of the process. So a text of <see cref="MinLength"/> characters or more leaves the
-/// handler as a short placeholder, and the output stream (<see cref="Expanding"/>) writes the text where the placeholder
+/// handler as a short placeholder, and the output stream (<see cref="LargeTextStream"/>) writes the text where the placeholder
 /// would go, escaped a chunk at a time. What the client reads is the same text.
 /// </summary>
 internal static class LargeTexts
@@ -47,12 +47,6 @@ internal static class LargeTexts
     }
 
     /// <summary>
-    /// A stream that writes to <paramref name="output"/> what it is given, each placeholder replaced by its text
-    /// (escaped for the JSON string it stands in). It does not own <paramref name="output"/>.
-    /// </summary>
-    public static LargeTextStream Expanding(Stream output) => new(output);
-
-    /// <summary>
     /// Until disposed, the texts deferred in the current flow belong to the returned scope, which forgets those never
     /// written (the client went away before its answer): an HTTP request's texts live no longer than the request.
     /// </summary>
@@ -62,6 +56,9 @@ internal static class LargeTexts
         CurrentScope.Value = scope;
         return scope;
     }
+
+    /// <summary>No text is waiting: no output can meet a placeholder it has to replace.</summary>
+    internal static bool NoneWaiting => Waiting.IsEmpty;
 
     /// <summary>Takes the text a placeholder stands for; false if it is not one, or was written or forgotten already.</summary>
     internal static bool TryClaim(string placeholder, [NotNullWhen(true)] out string? text) => Waiting.TryRemove(placeholder, out text);

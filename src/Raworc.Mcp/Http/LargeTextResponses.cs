@@ -11,7 +11,7 @@ internal static class LargeTextResponses
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var body = context.Response.Body;
-        var expanding = LargeTexts.Expanding(body);
+        var expanding = new LargeTextStream(body);
         context.Response.Body = expanding;
         using var texts = LargeTexts.BeginScope();
         try

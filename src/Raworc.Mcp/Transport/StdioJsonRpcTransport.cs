@@ -53,7 +53,7 @@ internal sealed class StdioJsonRpcTransport : TransportBase
         : base("stdio", loggerFactory)
     {
         _input = input;
-        _output = LargeTexts.Expanding(output);
+        _output = new LargeTextStream(output);
         _logger = (ILogger?)loggerFactory?.CreateLogger(Logging.ServerCategory) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
