@@ -241,8 +241,12 @@ public sealed class HttpModeTests
         await using var client = await host.ConnectAsync("secret-caller-token");
         await HttpTestHost.WhoAmIAsync(client);
         await host.PostAsync(HttpTestHost.ToolsList);
+        // An access line is written once its response is done, which may be after the client has read it.
+        List<string> Access() => host.Logs.Lines.Where(l => l.Contains(Logging.AccessLogCategory)).ToList();
+        await WaitToolTests.WaitUntilAsync(() => Access() is var lines
+            && lines.Any(l => l.Contains("tools/call whoami")) && lines.Any(l => l.Contains("POST /mcp 401")));
 
-        var access = host.Logs.Lines.Where(l => l.Contains(Logging.AccessLogCategory)).ToList();
+        var access = Access();
         Assert.Contains(access, l => l.Contains("POST /mcp 200") && l.Contains("tools/call whoami"));
         Assert.Contains(access, l => l.Contains("POST /mcp 401"));
         Assert.DoesNotContain(HttpTestHost.TokenOf("secret-caller-token"), host.Logs.All);
